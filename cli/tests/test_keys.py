@@ -1,0 +1,150 @@
+"""The development signing key and the tokens signed with it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import jwt
+import pytest
+from civil_cli.keys import DevKeys, ensure_dev_keys, jwk_thumbprint, mint_token
+from civil_shared.auth import Role, TokenVerifier, load_jwks
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> DevKeys:
+    return ensure_dev_keys(tmp_path)
+
+
+def _verify_with_jwks_file(token: str, jwks_path: Path) -> dict[str, object]:
+    jwk_set = jwt.PyJWKSet.from_dict(json.loads(jwks_path.read_text()))
+    key = next(k for k in jwk_set.keys if k.key_id == jwt.get_unverified_header(token)["kid"])
+    claims: dict[str, object] = jwt.decode(
+        token,
+        key=key,
+        algorithms=["RS256"],
+        audience="civil-platform",
+        issuer="civil-gateway",
+        options={"require": ["exp", "iat", "sub"]},
+    )
+    return claims
+
+
+def test_a_minted_token_verifies_against_the_jwks_file(keys: DevKeys) -> None:
+    token = mint_token(
+        keys,
+        sub="zhang.san",
+        roles=["township_officer"],
+        area_codes=["429006100"],
+        scopes=["pii:read"],
+        name="张三",
+    )
+
+    assert jwt.get_unverified_header(token) == {"alg": "RS256", "kid": keys.kid, "typ": "JWT"}
+    claims = _verify_with_jwks_file(token, keys.jwks_path)
+    assert claims["sub"] == "zhang.san"
+    assert claims["roles"] == ["township_officer"]
+    assert claims["area_codes"] == ["429006100"]
+    assert claims["scopes"] == ["pii:read"]
+    assert claims["name"] == "张三"
+    assert claims["exp"] == claims["iat"] + 8 * 3600  # type: ignore[operator]
+
+
+def test_the_services_verifier_accepts_the_token(keys: DevKeys) -> None:
+    verifier = TokenVerifier(load_jwks(keys.jwks_path.read_text()))
+    claims = verifier.verify(mint_token(keys, sub="admin", roles=[Role.ADMIN]))
+    assert claims.roles == (Role.ADMIN,)
+    assert claims.aud == "civil-platform"
+    assert claims.iss == "civil-gateway"
+
+
+def test_the_ttl_sets_the_lifetime(keys: DevKeys) -> None:
+    token = mint_token(keys, sub="admin", roles=["admin"], ttl=timedelta(minutes=5))
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 300
+
+
+def test_the_jwks_holds_only_the_public_key(keys: DevKeys) -> None:
+    document = json.loads(keys.jwks_path.read_text())
+    (jwk,) = document["keys"]
+    assert set(jwk) == {"kty", "n", "e", "kid", "use", "alg"}
+    assert jwk["kid"] == keys.kid
+    assert jwk["use"] == "sig"
+    assert jwk["alg"] == "RS256"
+
+
+def test_keys_are_reused(tmp_path: Path) -> None:
+    first = ensure_dev_keys(tmp_path)
+    pem = first.private_key_path.read_bytes()
+    second = ensure_dev_keys(tmp_path)
+
+    assert second.kid == first.kid
+    assert second.private_key_path.read_bytes() == pem
+    token = mint_token(first, sub="a", roles=["auditor"])
+    assert _verify_with_jwks_file(token, second.jwks_path)["sub"] == "a"
+
+
+def test_a_lost_jwks_is_rewritten_from_the_key(keys: DevKeys, tmp_path: Path) -> None:
+    keys.jwks_path.write_text('{"keys": []}')
+    again = ensure_dev_keys(tmp_path)
+    assert json.loads(again.jwks_path.read_text()) == keys.jwks
+
+
+def test_the_private_key_is_readable_only_by_its_owner(keys: DevKeys) -> None:
+    assert stat.S_IMODE(keys.private_key_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(keys.private_key_path.parent.stat().st_mode) == 0o700
+    assert keys.private_key_path == keys.private_key_path.parent / "signing-key.pem"
+    assert keys.jwks_path.name == "jwks.json"
+
+
+def test_a_loosened_key_mode_is_restored(keys: DevKeys, tmp_path: Path) -> None:
+    keys.private_key_path.chmod(0o644)
+    ensure_dev_keys(tmp_path)
+    assert stat.S_IMODE(keys.private_key_path.stat().st_mode) == 0o600
+
+
+def test_parallel_first_calls_agree_on_one_key(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        kids = set(pool.map(lambda _: ensure_dev_keys(tmp_path).kid, range(8)))
+    assert len(kids) == 1
+    assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == [
+        "jwks.json",
+        "signing-key.pem",
+    ]
+
+
+def _b64_int(value: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+
+
+def test_kid_is_the_rfc_7638_thumbprint() -> None:
+    # The example of RFC 7638, section 3.1.
+    n = (
+        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc"
+        "_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR"
+        "0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFT"
+        "WhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+    )
+    public_key = rsa.RSAPublicNumbers(e=_b64_int("AQAB"), n=_b64_int(n)).public_key()
+    assert jwk_thumbprint(public_key) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"roles": ["mayor"]}, "not a valid Role"),
+        ({"roles": []}, "at least one role"),
+        ({"roles": ["admin"], "area_codes": ["4290"]}, ""),
+        ({"roles": ["admin"], "ttl": timedelta(0)}, "ttl"),
+    ],
+)
+def test_bad_claims_fail_when_minting(
+    keys: DevKeys, kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        mint_token(keys, sub="someone", **kwargs)  # type: ignore[arg-type]

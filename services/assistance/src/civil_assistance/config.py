@@ -1,0 +1,11 @@
+"""Settings of the assistance service (environment prefix ``ASSISTANCE_``)."""
+
+from typing import ClassVar
+
+from civil_shared.runtime.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class AssistanceSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANCE_", extra="ignore")
+    service_name: ClassVar[str] = "assistance"

@@ -1,0 +1,82 @@
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from civil_assistance.standards.models import AssistanceStandard
+
+StandardRow = tuple[AssistanceStandard, Decimal | None]
+
+
+class StandardRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def _with_previous() -> Select[tuple[AssistanceStandard, Decimal | None]]:
+        previous = aliased(AssistanceStandard)
+        return select(AssistanceStandard, previous.amount).outerjoin(
+            previous,
+            and_(
+                previous.programme == AssistanceStandard.programme,
+                previous.area_code == AssistanceStandard.area_code,
+                previous.year == AssistanceStandard.year - 1,
+            ),
+        )
+
+    async def list(
+        self,
+        *,
+        year: int | None,
+        programme: str | None,
+        area_code: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[StandardRow], int]:
+        conditions = []
+        if year is not None:
+            conditions.append(AssistanceStandard.year == year)
+        if programme is not None:
+            conditions.append(AssistanceStandard.programme == programme)
+        if area_code is not None:
+            conditions.append(AssistanceStandard.area_code.startswith(area_code))
+        query = (
+            self._with_previous()
+            .where(*conditions)
+            .order_by(
+                AssistanceStandard.year.desc(),
+                AssistanceStandard.programme,
+                AssistanceStandard.area_code,
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = [(standard, prev) for standard, prev in (await self.session.execute(query)).all()]
+        total = await self.session.scalar(
+            select(func.count()).select_from(AssistanceStandard).where(*conditions)
+        )
+        return rows, total or 0
+
+    async def get_with_previous(self, standard_id: object) -> StandardRow | None:
+        row = (
+            await self.session.execute(
+                self._with_previous().where(AssistanceStandard.id == standard_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def exists(self, *, programme: str, year: int, area_code: str) -> bool:
+        found = await self.session.scalar(
+            select(AssistanceStandard.id).where(
+                AssistanceStandard.programme == programme,
+                AssistanceStandard.year == year,
+                AssistanceStandard.area_code == area_code,
+            )
+        )
+        return found is not None
+
+    async def add(self, standard: AssistanceStandard) -> AssistanceStandard:
+        self.session.add(standard)
+        await self.session.flush()
+        return standard

@@ -1,0 +1,14 @@
+"""The governance service's declarative base and its audit table."""
+
+from civil_shared.runtime.audit import AuditEventMixin
+from civil_shared.runtime.database import TYPE_ANNOTATION_MAP, new_metadata
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+    type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class AuditEvent(AuditEventMixin, Base):
+    """Every write of this service: who, when, what, old and new values."""

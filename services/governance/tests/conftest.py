@@ -1,0 +1,12 @@
+import pytest
+
+from civil_governance.config import GovernanceSettings
+from civil_governance.main import create_app
+from civil_cli.pytest_plugin import ServiceUnderTest
+
+
+@pytest.fixture(scope="session")
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest(
+        package="civil_governance", settings_class=GovernanceSettings, create_app=create_app
+    )

@@ -1,0 +1,1 @@
+"""Locally set welfare parameters by year and area: allowance amounts, visit rounds."""

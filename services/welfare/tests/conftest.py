@@ -1,0 +1,12 @@
+import pytest
+
+from civil_welfare.config import WelfareSettings
+from civil_welfare.main import create_app
+from civil_cli.pytest_plugin import ServiceUnderTest
+
+
+@pytest.fixture(scope="session")
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest(
+        package="civil_welfare", settings_class=WelfareSettings, create_app=create_app
+    )

@@ -1,0 +1,1 @@
+"""Models one service returns on ``/internal/v1`` and another reads."""

@@ -1,0 +1,1 @@
+"""FastAPI and SQLAlchemy plumbing every service uses, kept in one place."""

@@ -1,0 +1,140 @@
+"""Every error leaves a service as ``application/problem+json`` (RFC 9457)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from civil_shared.errors import (
+    PROBLEM_CONTENT_TYPE,
+    AppError,
+    FieldProblem,
+    RequestValidationFailed,
+)
+
+log = structlog.get_logger("civil.errors")
+
+#: Chinese messages for pydantic's own error types; our types raise Chinese ones.
+_MESSAGES_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "string_type": "应为字符串",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "string_pattern_mismatch": "格式不正确",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_max_places": "小数位数过多",
+    "decimal_max_digits": "数值位数过多",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "bool_parsing": "应为布尔值",
+    "bool_type": "应为布尔值",
+    "date_from_datetime_parsing": "日期格式不正确（应为 YYYY-MM-DD）",
+    "date_parsing": "日期格式不正确（应为 YYYY-MM-DD）",
+    "date_type": "日期格式不正确（应为 YYYY-MM-DD）",
+    "datetime_parsing": "时间格式不正确",
+    "datetime_type": "时间格式不正确",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "JSON 格式错误",
+    "json_type": "JSON 格式错误",
+    "too_short": "条目过少",
+    "too_long": "条目过多",
+    "uuid_parsing": "应为 UUID",
+    "uuid_type": "应为 UUID",
+    "url_parsing": "网址格式不正确",
+    "value_error": "取值无效",
+}
+
+
+def _field_problems(errors: Sequence[Any]) -> list[FieldProblem]:
+    problems = []
+    for error in errors:
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        field_parts = loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc
+        kind = str(error.get("type", "value_error"))
+        message = str(error.get("msg", ""))
+        if kind in _MESSAGES_ZH and not _is_chinese(message):
+            message = _MESSAGES_ZH[kind]
+        message = message.removeprefix("Value error, ")
+        problems.append(
+            FieldProblem(
+                loc=loc,
+                field=".".join(str(part) for part in field_parts) or "body",
+                message=message,
+                type=kind,
+            )
+        )
+    return problems
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def problem_response(request: Request, error: AppError) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    problem = error.to_problem(instance=request.url.path, request_id=request_id)
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=error.status,
+        media_type=PROBLEM_CONTENT_TYPE,
+        headers=error.headers,
+    )
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = _field_problems(exc.errors())
+    summary = "；".join(f"{p.field}：{p.message}" for p in problems[:5])
+    return problem_response(
+        request, RequestValidationFailed(problems, f"请求参数校验失败：{summary}")
+    )
+
+
+_HTTP_CODES = {
+    404: ("ROUTE_NOT_FOUND", "接口不存在"),
+    405: ("METHOD_NOT_ALLOWED", "接口不支持该请求方法"),
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, detail = _HTTP_CODES.get(exc.status_code, (f"HTTP_{exc.status_code}", "请求无法处理"))
+    error = AppError(detail, code=code, headers=dict(exc.headers or {}))
+    error.status = exc.status_code
+    error.title = str(exc.detail)
+    return problem_response(request, error)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", path=request.url.path, exc_info=exc)
+    return problem_response(request, AppError())
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
