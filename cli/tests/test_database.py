@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
+
 from civil_cli import database
 from civil_cli.services import SERVICES, spec
-from sqlalchemy.engine import make_url
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ def test_the_new_database_is_reachable_at_its_url(server: str, dbname: str) -> N
 def test_drop_disconnects_open_sessions(server: str, dbname: str) -> None:
     import asyncio
 
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     database.ensure_database(server, dbname)
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from civil_cli.keys import DevKeys, ensure_dev_keys, jwk_thumbprint, mint_token
 from civil_shared.auth import Role, TokenVerifier, load_jwks
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def test_kid_is_the_rfc_7638_thumbprint() -> None:
     [
         ({"roles": ["mayor"]}, "not a valid Role"),
         ({"roles": []}, "at least one role"),
-        ({"roles": ["admin"], "area_codes": ["4290"]}, ""),
+        ({"roles": ["admin"], "area_codes": ["4290"]}, "6、9或12"),
         ({"roles": ["admin"], "ttl": timedelta(0)}, "ttl"),
     ],
 )

@@ -69,8 +69,12 @@ def test_pii_needs_the_scope() -> None:
 
 def test_scopes_may_come_as_one_oauth_string() -> None:
     claims = TokenClaims.model_validate(
-        {"sub": "c1", "roles": ["integrator"], "scopes": "assistance:read pii:read",
-         "exp": datetime.now(UTC)}
+        {
+            "sub": "c1",
+            "roles": ["integrator"],
+            "scopes": "assistance:read pii:read",
+            "exp": datetime.now(UTC),
+        }
     )
     assert claims.scopes == ("assistance:read", "pii:read")
 
@@ -135,7 +139,9 @@ def test_refuses_a_symmetric_token_even_keyed_with_the_public_key(
 ) -> None:
     # The classic confusion attack: HS256 "signed" with the published public key.
     verifier = TokenVerifier(jwks_of(rsa_key, "k1", "RS256"))
-    token = jwt.encode(claims(), "public-key-used-as-a-shared-secret!!", algorithm="HS256", headers={"kid": "k1"})
+    token = jwt.encode(
+        claims(), "public-key-used-as-a-shared-secret!!", algorithm="HS256", headers={"kid": "k1"}
+    )
     with pytest.raises(Unauthorized) as caught:
         verifier.verify(token)
     assert caught.value.code == "AUTH_TOKEN_ALGORITHM"

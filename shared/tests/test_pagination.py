@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import pytest
-from civil_shared.pagination import MAX_LIMIT, Page, PageParams
 from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
+
+from civil_shared.pagination import MAX_LIMIT, Page, PageParams
 
 
 class Item(BaseModel):

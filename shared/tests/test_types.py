@@ -10,6 +10,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pytest
+from fastapi import Body, FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
 from civil_shared.testing.factories import (
     TIANMEN_TOWNSHIP_SUFFIXES,
     make_area_code,
@@ -35,9 +39,6 @@ from civil_shared.types import (
     set_pii_revealed,
     to_fen,
 )
-from fastapi import Body, FastAPI
-from fastapi.testclient import TestClient
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 # --- independent reference implementations ---------------------------------
 # Written from the standards' text, not from the module, so a shared mistake

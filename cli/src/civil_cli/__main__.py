@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Print the URL of the database server (or of a service's database), e.g. for "
             'psql "$(uv run civil db-url assistance)". Starts the embedded server if needed '
-            "and leaves it running: `civil db-stop` stops it."
+            "and leaves it running: `civil db-stop` stops it (so does the end of a `civil run`)."
         ),
     )
     db_url.add_argument("service", nargs="?", type=_service, help=f"one of {names}")

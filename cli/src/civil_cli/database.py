@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import warnings
@@ -63,6 +64,9 @@ def _pgserver() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
+    # pgserver logs every pg_ctl call at INFO, also from its atexit hook, when
+    # the handlers an app or pytest installed may already write to closed streams.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     return pgserver
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from civil_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Role
-from civil_shared.types import AreaCode
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from civil_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Role
+from civil_shared.types import AreaCode
 
 PRIVATE_KEY_FILE = "signing-key.pem"
 JWKS_FILE = "jwks.json"

@@ -24,9 +24,6 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from civil_shared.runtime.app import bind_database
-from civil_shared.runtime.migrations import upgrade
-from civil_shared.runtime.settings import ServiceSettings, asyncpg_url
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -34,6 +31,9 @@ from sqlalchemy.pool import NullPool
 
 from civil_cli import database
 from civil_cli.keys import DevKeys, ensure_dev_keys, mint_token
+from civil_shared.runtime.app import bind_database
+from civil_shared.runtime.migrations import upgrade
+from civil_shared.runtime.settings import ServiceSettings, asyncpg_url
 
 
 @dataclass(frozen=True)

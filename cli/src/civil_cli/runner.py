@@ -23,13 +23,15 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TextIO
 
+import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
-from civil_shared.runtime.migrations import upgrade
-from civil_shared.runtime.settings import asyncpg_url
+from sqlalchemy.engine import make_url
 
 from civil_cli import database
 from civil_cli.keys import DevKeys, ensure_dev_keys
 from civil_cli.services import ServiceSpec
+from civil_shared.runtime.migrations import upgrade
+from civil_shared.runtime.settings import asyncpg_url
 
 READY_TIMEOUT_S = 120.0
 STOP_GRACE_S = 10.0
@@ -129,7 +131,11 @@ def prepare_databases(
                     "the first start takes a little longer)..."
                 )
         url = server()
-        created = database.ensure_database(url, service.database)
+        try:
+            created = database.ensure_database(url, service.database)
+        except (OSError, asyncpg.PostgresError) as exc:
+            shown = make_url(url).render_as_string(hide_password=True)
+            raise StartupError(f"cannot use the PostgreSQL server at {shown}: {exc}") from exc
         verb = "created" if created else "found"
         console.say(f"  {service.name}: database {service.database} {verb}")
         urls[service.name] = database.database_url(url, service.database)
@@ -368,14 +374,24 @@ def print_summary(services: Sequence[ServiceSpec], host: str, console: Console) 
     console.say()
     console.say("The Tianmen civil-affairs platform is running:")
     console.say()
-    console.say(f"  {'service'.ljust(width)}  {'API docs'}")
+    console.say(f"  {'service'.ljust(width)}  port  API docs")
     for service in services:
-        console.say(f"  {service.name.ljust(width)}  {base_url(host, service)}/docs")
-    example = services[1] if len(services) > 1 else services[0]
+        docs = f"{base_url(host, service)}/docs"
+        console.say(f"  {service.name.ljust(width)}  {service.port}  {docs}")
+    names = [s.name for s in services]
+    # The gateway's /api/v1/me echoes the token back: the quickest proof that it works.
+    if "gateway" in names:
+        example = f"{base_url(host, services[names.index('gateway')])}/api/v1/me"
+    else:
+        example = f"{base_url(host, services[0])}/api/v1/...   (the paths are in /docs)"
     console.say()
     console.say("To call the API, get a development token and send it as a bearer token:")
     console.say("  TOKEN=$(uv run civil token --role admin)")
-    console.say(f'  curl -H "Authorization: Bearer $TOKEN" {base_url(host, example)}/readyz')
+    console.say(f'  curl -H "Authorization: Bearer $TOKEN" {example}')
+    console.say(
+        "Other callers: uv run civil token --role township_officer --area 429006100 "
+        "(see uv run civil token --help)"
+    )
     console.say()
     console.say("Press Ctrl-C to stop everything.")
     console.say()
@@ -424,6 +440,10 @@ def run(
         except StartupError as exc:
             console.say(f"Error: {exc}")
             exit_code = 1
+        except Exception:
+            traceback.print_exc()
+            console.say("Error: the platform could not start (see above).")
+            exit_code = 1
         finally:
             # A signal during the clean-up must not cut it short: it only hurries it.
             signals.stopping = True
@@ -434,5 +454,8 @@ def run(
                     console.say("  database stopped")
                 else:
                     console.say("  database left running: another process still uses it")
-    console.say("Stopped." if exit_code == 0 else f"Stopped (exit code {exit_code}).")
+    if exit_code == 0:
+        console.say("Stopped.")
+    elif children or server.started:
+        console.say(f"Stopped (exit code {exit_code}).")
     return exit_code

@@ -46,7 +46,8 @@ async def test_metrics_count_requests_by_route_template(
 
     text = (await client.get("/metrics")).text
 
-    assert 'http_requests_total{method="GET",route="/api/v1/standards",service="assistance",status="200"} 1.0' in text
+    labels = 'method="GET",route="/api/v1/standards",service="assistance"'
+    assert f'http_requests_total{{{labels},status="200"}} 1.0' in text
     assert 'route="/api/v1/standards",service="assistance",status="401"} 1.0' in text
     assert "http_request_duration_seconds_bucket" in text
 
@@ -222,3 +223,13 @@ async def test_invalid_id_number_in_a_body_names_the_field(
     assert problem["errors"][0]["field"] == "id_number"
     assert "校验位" in problem["errors"][0]["message"]
     assert accepted.status_code == 204
+
+
+async def test_docs_and_openapi_are_served_and_counted(client: httpx.AsyncClient) -> None:
+    docs = await client.get("/docs")
+    spec = await client.get("/openapi.json")
+    metrics = (await client.get("/metrics")).text
+    assert docs.status_code == 200
+    assert "/api/v1/standards" in spec.json()["paths"]
+    assert 'route="/docs"' in metrics
+    assert 'route="/openapi.json"' in metrics

@@ -71,9 +71,7 @@ async def test_list_filters_by_year_and_programme(
     assert [(s["programme"], s["year"]) for s in page["items"]] == [("urban_dibao", 2020)]
 
 
-async def test_same_standard_twice_is_a_conflict(
-    client: httpx.AsyncClient, tokens: Tokens
-) -> None:
+async def test_same_standard_twice_is_a_conflict(client: httpx.AsyncClient, tokens: Tokens) -> None:
     await create(client, tokens, URBAN_2020)
     response = await create(client, tokens, URBAN_2020)
 

@@ -1,8 +1,8 @@
 import pytest
 
+from civil_cli.pytest_plugin import ServiceUnderTest
 from civil_governance.config import GovernanceSettings
 from civil_governance.main import create_app
-from civil_cli.pytest_plugin import ServiceUnderTest
 
 
 @pytest.fixture(scope="session")

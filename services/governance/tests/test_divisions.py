@@ -52,17 +52,23 @@ async def test_a_village_is_added_under_its_township(
     assert created.json()["parent_code"] == DUOBAO
     assert created.json()["level"] == "village"
     assert [d["code"] for d in listed.json()["items"]] == [DUOBAO, "429006100201"]
-    audit = (
-        await session.scalars(select(AuditEvent).where(AuditEvent.entity == "division"))
-    ).one()
+    audit = (await session.scalars(select(AuditEvent).where(AuditEvent.entity == "division"))).one()
     assert (audit.actor, audit.action, audit.entity_id) == ("li.si", "insert", "429006100201")
 
 
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"code": "429006117001", "name": "无此镇村", "kind": "village"}, 422, "GOVERNANCE_DIVISION_PARENT_MISSING"),
-        ({"code": "429006100201", "name": "多宝村", "kind": "town"}, 422, "GOVERNANCE_DIVISION_KIND"),
+        (
+            {"code": "429006117001", "name": "无此镇村", "kind": "village"},
+            422,
+            "GOVERNANCE_DIVISION_PARENT_MISSING",
+        ),
+        (
+            {"code": "429006100201", "name": "多宝村", "kind": "town"},
+            422,
+            "GOVERNANCE_DIVISION_KIND",
+        ),
         ({"code": "429007", "name": "另一个市", "kind": "city"}, 422, "GOVERNANCE_DIVISION_LEVEL"),
         ({"code": DUOBAO, "name": "多宝镇", "kind": "town"}, 409, "GOVERNANCE_DIVISION_EXISTS"),
         ({"code": "4290061002", "name": "十位", "kind": "village"}, 422, "VALIDATION_FAILED"),

@@ -1,8 +1,8 @@
 import pytest
 
+from civil_cli.pytest_plugin import ServiceUnderTest
 from civil_welfare.config import WelfareSettings
 from civil_welfare.main import create_app
-from civil_cli.pytest_plugin import ServiceUnderTest
 
 
 @pytest.fixture(scope="session")

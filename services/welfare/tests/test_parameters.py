@@ -27,8 +27,12 @@ async def test_parameter_is_set_and_listed_with_its_unit(
     )
     visits = await client.post(
         "/api/v1/parameters",
-        json={"key": "child_visit_interval_months", "year": 2020, "value": 3,
-              "effective_date": "2020-01-01"},
+        json={
+            "key": "child_visit_interval_months",
+            "year": 2020,
+            "value": 3,
+            "effective_date": "2020-01-01",
+        },
         headers=tokens.headers("city_officer"),
     )
     listed = await client.get(

@@ -1,11 +1,11 @@
 """The assistance service's ASGI app: ``uvicorn civil_assistance.main:app``."""
 
-from civil_shared.runtime.app import create_service_app
 from fastapi import FastAPI
 
 from civil_assistance import models
 from civil_assistance.api import routers
 from civil_assistance.config import AssistanceSettings
+from civil_shared.runtime.app import create_service_app
 
 
 def create_app(settings: AssistanceSettings | None = None) -> FastAPI:

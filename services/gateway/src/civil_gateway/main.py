@@ -1,11 +1,11 @@
 """The gateway service's ASGI app: ``uvicorn civil_gateway.main:app``."""
 
-from civil_shared.runtime.app import create_service_app
 from fastapi import FastAPI
 
 from civil_gateway import models
 from civil_gateway.api import routers
 from civil_gateway.config import GatewaySettings
+from civil_shared.runtime.app import create_service_app
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:

@@ -1,11 +1,11 @@
 """The governance service's ASGI app: ``uvicorn civil_governance.main:app``."""
 
-from civil_shared.runtime.app import create_service_app
 from fastapi import FastAPI
 
 from civil_governance import models
 from civil_governance.api import routers
 from civil_governance.config import GovernanceSettings
+from civil_shared.runtime.app import create_service_app
 
 
 def create_app(settings: GovernanceSettings | None = None) -> FastAPI:

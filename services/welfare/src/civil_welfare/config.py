@@ -2,8 +2,9 @@
 
 from typing import ClassVar
 
-from civil_shared.runtime.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from civil_shared.runtime.settings import ServiceSettings
 
 
 class WelfareSettings(ServiceSettings):

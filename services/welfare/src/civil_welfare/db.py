@@ -1,8 +1,9 @@
 """The welfare service's declarative base and its audit table."""
 
+from sqlalchemy.orm import DeclarativeBase
+
 from civil_shared.runtime.audit import AuditEventMixin
 from civil_shared.runtime.database import TYPE_ANNOTATION_MAP, new_metadata
-from sqlalchemy.orm import DeclarativeBase
 
 
 class Base(DeclarativeBase):

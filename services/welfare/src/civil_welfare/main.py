@@ -1,8 +1,8 @@
 """The welfare service's ASGI app: ``uvicorn civil_welfare.main:app``."""
 
-from civil_shared.runtime.app import create_service_app
 from fastapi import FastAPI
 
+from civil_shared.runtime.app import create_service_app
 from civil_welfare import models
 from civil_welfare.api import routers
 from civil_welfare.config import WelfareSettings

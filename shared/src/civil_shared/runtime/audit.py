@@ -21,8 +21,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Identity, String, Text, event, func, insert, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.orm.attributes import NO_VALUE
+from sqlalchemy.orm import NO_VALUE, Mapped, Session, mapped_column
 
 SYSTEM_ACTOR = "system"
 

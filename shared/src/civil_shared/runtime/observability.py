@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civil_shared.types import pii_revealed
@@ -81,6 +82,11 @@ class Metrics:
 def _route_of(scope: Scope) -> str:
     # The template, not the raw path: one series per route, whatever the ids.
     route = scope.get("route")
+    if route is None and "endpoint" in scope:
+        # Plain Starlette routes (/docs, /openapi.json) do not record themselves.
+        route = next(
+            (r for r in scope["app"].router.routes if r.matches(scope)[0] is Match.FULL), None
+        )
     path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return str(path) if path else "unmatched"
 

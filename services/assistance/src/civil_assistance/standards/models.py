@@ -2,11 +2,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from civil_shared.runtime.database import Timestamps
 from sqlalchemy import CheckConstraint, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_assistance.db import Base
+from civil_shared.runtime.database import Timestamps
 
 
 class AssistanceStandard(Timestamps, Base):

@@ -14,7 +14,7 @@ class StandardRepository:
         self.session = session
 
     @staticmethod
-    def _with_previous() -> Select[tuple[AssistanceStandard, Decimal | None]]:
+    def _with_previous() -> Select[AssistanceStandard, Decimal | None]:
         previous = aliased(AssistanceStandard)
         return select(AssistanceStandard, previous.amount).outerjoin(
             previous,
@@ -52,7 +52,7 @@ class StandardRepository:
             .limit(limit)
             .offset(offset)
         )
-        rows = [(standard, prev) for standard, prev in (await self.session.execute(query)).all()]
+        rows = [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
         total = await self.session.scalar(
             select(func.count()).select_from(AssistanceStandard).where(*conditions)
         )

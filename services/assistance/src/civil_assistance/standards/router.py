@@ -1,15 +1,15 @@
 from typing import Annotated
 
+from fastapi import APIRouter, Depends, Query, status
+
+from civil_assistance.standards.schemas import StandardCreate, StandardOut, StandardProgramme
+from civil_assistance.standards.service import StandardService
 from civil_shared.auth import Role
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import Reader, Writer, require_roles
 from civil_shared.types import AreaCode
-from fastapi import APIRouter, Depends, Query, status
-
-from civil_assistance.standards.schemas import StandardCreate, StandardOut, StandardProgramme
-from civil_assistance.standards.service import StandardService
 
 router = APIRouter(prefix="/api/v1/standards", tags=["救助标准"])
 

@@ -4,8 +4,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Self
 
-from civil_shared.types import TIANMEN, Amount, AreaCode, Money
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from civil_shared.types import TIANMEN, Amount, AreaCode, Money
 
 
 class StandardProgramme(StrEnum):

@@ -2,15 +2,20 @@
 
 from decimal import Decimal
 
-from civil_shared.errors import Conflict
-from civil_shared.pagination import Page, PageParams
-from civil_shared.types import to_fen
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.standards.models import AssistanceStandard
 from civil_assistance.standards.repository import StandardRepository, StandardRow
-from civil_assistance.standards.schemas import StandardCreate, StandardOut, StandardUnit
+from civil_assistance.standards.schemas import (
+    StandardCreate,
+    StandardOut,
+    StandardProgramme,
+    StandardUnit,
+)
+from civil_shared.errors import Conflict
+from civil_shared.pagination import Page, PageParams
+from civil_shared.types import AreaCode, to_fen
 
 MONTHS_PER_YEAR = Decimal(12)
 
@@ -30,11 +35,11 @@ def to_out(row: StandardRow) -> StandardOut:
     standard, previous = row
     return StandardOut(
         id=standard.id,
-        programme=standard.programme,  # type: ignore[arg-type]
+        programme=StandardProgramme(standard.programme),
         year=standard.year,
-        area_code=standard.area_code,  # type: ignore[arg-type]
+        area_code=AreaCode(standard.area_code),
         amount=standard.amount,
-        unit=standard.unit,  # type: ignore[arg-type]
+        unit=StandardUnit(standard.unit),
         effective_date=standard.effective_date,
         monthly_amount=monthly(standard.amount, standard.unit),
         previous_amount=previous,
@@ -65,11 +70,16 @@ class StandardService:
         return Page[StandardOut].of([to_out(row) for row in rows], total, page)
 
     async def create_standard(self, data: StandardCreate) -> StandardOut:
-        key = {"programme": data.programme.value, "year": data.year, "area_code": data.area_code}
-        if await self.repository.exists(**key):
+        programme, year, area_code = data.programme.value, data.year, str(data.area_code)
+        if await self.repository.exists(programme=programme, year=year, area_code=area_code):
             raise self._duplicate(data)
         standard = AssistanceStandard(
-            **key, amount=data.amount, unit=data.unit.value, effective_date=data.effective_date
+            programme=programme,
+            year=year,
+            area_code=area_code,
+            amount=data.amount,
+            unit=data.unit.value,
+            effective_date=data.effective_date,
         )
         try:
             await self.repository.add(standard)

@@ -1,7 +1,7 @@
-from civil_shared.runtime.security import CurrentPrincipal
 from fastapi import APIRouter
 
 from civil_gateway.identity.schemas import Me
+from civil_shared.runtime.security import CurrentPrincipal
 
 router = APIRouter(prefix="/api/v1", tags=["身份"])
 

@@ -1,6 +1,7 @@
+from pydantic import BaseModel, Field
+
 from civil_shared.auth import Role
 from civil_shared.types import AreaCode
-from pydantic import BaseModel, Field
 
 
 class Me(BaseModel):

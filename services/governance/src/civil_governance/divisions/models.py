@@ -1,8 +1,8 @@
-from civil_shared.runtime.database import Timestamps
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_governance.db import Base
+from civil_shared.runtime.database import Timestamps
 
 
 class Division(Timestamps, Base):

@@ -1,5 +1,9 @@
-from typing import Annotated
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Path, Query, status
+
+from civil_governance.divisions.schemas import DivisionCreate, DivisionOut
+from civil_governance.divisions.service import DivisionService
 from civil_shared.auth import Role
 from civil_shared.contracts.divisions import DivisionInfo
 from civil_shared.errors import Problem
@@ -7,15 +11,13 @@ from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import InternalCaller, Reader, Writer, require_roles
 from civil_shared.types import AreaCode, AreaLevel
-from fastapi import APIRouter, Depends, Path, Query, status
-
-from civil_governance.divisions.schemas import DivisionCreate, DivisionOut
-from civil_governance.divisions.service import DivisionService
 
 router = APIRouter(prefix="/api/v1/divisions", tags=["行政区划"])
 internal_router = APIRouter(prefix="/internal/v1/divisions", tags=["内部接口"])
 
-NOT_FOUND = {404: {"model": Problem, "description": "区划代码不存在"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "区划代码不存在"}
+}
 
 
 def get_service(session: SessionDep) -> DivisionService:

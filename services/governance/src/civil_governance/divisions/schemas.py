@@ -1,6 +1,7 @@
+from pydantic import BaseModel, ConfigDict, Field
+
 from civil_shared.contracts.divisions import DivisionInfo, DivisionKind
 from civil_shared.types import AreaCode
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class DivisionCreate(BaseModel):

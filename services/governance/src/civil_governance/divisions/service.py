@@ -1,15 +1,15 @@
 """Use cases of the division tree."""
 
-from civil_shared.contracts.divisions import KINDS_BY_LEVEL
-from civil_shared.errors import Conflict, NotFound, Unprocessable
-from civil_shared.pagination import Page, PageParams
-from civil_shared.types import AreaLevel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_governance.divisions.models import Division
 from civil_governance.divisions.repository import DivisionRepository
 from civil_governance.divisions.schemas import DivisionCreate, DivisionOut
+from civil_shared.contracts.divisions import KINDS_BY_LEVEL
+from civil_shared.errors import Conflict, NotFound, Unprocessable
+from civil_shared.pagination import Page, PageParams
+from civil_shared.types import AreaLevel
 
 
 def division_not_found(code: str) -> NotFound:

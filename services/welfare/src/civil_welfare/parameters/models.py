@@ -2,10 +2,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from civil_shared.runtime.database import Timestamps
 from sqlalchemy import CheckConstraint, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from civil_shared.runtime.database import Timestamps
 from civil_welfare.db import Base
 
 

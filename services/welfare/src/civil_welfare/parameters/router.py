@@ -1,13 +1,13 @@
 from typing import Annotated
 
+from fastapi import APIRouter, Depends, Query, status
+
 from civil_shared.auth import Role
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import Reader, Writer, require_roles
 from civil_shared.types import AreaCode
-from fastapi import APIRouter, Depends, Query, status
-
 from civil_welfare.parameters.schemas import ParameterCreate, ParameterKey, ParameterOut
 from civil_welfare.parameters.service import ParameterService
 

@@ -1,10 +1,11 @@
 """Use cases of the welfare parameters."""
 
-from civil_shared.errors import Conflict
-from civil_shared.pagination import Page, PageParams
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_shared.errors import Conflict
+from civil_shared.pagination import Page, PageParams
+from civil_shared.types import AreaCode
 from civil_welfare.parameters.models import WelfareParameter
 from civil_welfare.parameters.repository import ParameterRepository
 from civil_welfare.parameters.schemas import UNITS, ParameterCreate, ParameterKey, ParameterOut
@@ -12,12 +13,15 @@ from civil_welfare.parameters.schemas import UNITS, ParameterCreate, ParameterKe
 
 def to_out(parameter: WelfareParameter) -> ParameterOut:
     key = ParameterKey(parameter.key)
-    return ParameterOut.model_validate(
-        {
-            **{c: getattr(parameter, c) for c in ParameterOut.model_fields if c != "unit"},
-            "key": key,
-            "unit": UNITS[key],
-        }
+    return ParameterOut(
+        id=parameter.id,
+        key=key,
+        unit=UNITS[key],
+        year=parameter.year,
+        area_code=AreaCode(parameter.area_code),
+        value=parameter.value,
+        effective_date=parameter.effective_date,
+        source=parameter.source,
     )
 
 
@@ -44,11 +48,16 @@ class ParameterService:
         return Page[ParameterOut].of([to_out(p) for p in items], total, page)
 
     async def create(self, data: ParameterCreate) -> ParameterOut:
-        key = {"key": data.key.value, "year": data.year, "area_code": data.area_code}
-        if await self.repository.exists(**key):
+        key, year, area_code = data.key.value, data.year, str(data.area_code)
+        if await self.repository.exists(key=key, year=year, area_code=area_code):
             raise self._exists(data)
         parameter = WelfareParameter(
-            **key, value=data.value, effective_date=data.effective_date, source=data.source
+            key=key,
+            year=year,
+            area_code=area_code,
+            value=data.value,
+            effective_date=data.effective_date,
+            source=data.source,
         )
         try:
             await self.repository.add(parameter)

@@ -1,0 +1,52 @@
+# The platform's commands. `make run` and `make test` are the two that matter.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+# uv from PATH, else the one pip installs as a module (`make` installs it if missing).
+UV ?= $(or $(shell command -v uv 2>/dev/null),$(PYTHON) -m uv)
+PYTEST_WORKERS ?= 2
+
+.PHONY: help run test lint fmt migrate token db-stop clean uv sync
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || { \
+		echo "uv not found: installing it with pip"; \
+		$(PYTHON) -m pip install --quiet --user uv 2>/dev/null \
+		|| $(PYTHON) -m pip install --quiet uv 2>/dev/null \
+		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv; }
+
+sync: uv
+	@$(UV) sync --frozen
+
+run: sync ## install, start the database, migrate, start the four services
+	@$(UV) run civil run
+
+test: sync ## install and run every test against PostgreSQL (TEST_DATABASE_URL or embedded)
+	@$(UV) run pytest -n $(PYTEST_WORKERS)
+
+lint: sync ## ruff, mypy and the import contracts
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+	$(UV) run lint-imports
+
+fmt: sync ## format and fix what ruff can
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+migrate: sync ## migrate every service's database to head
+	@$(UV) run civil migrate
+
+token: sync ## print a development token (ROLE=admin by default)
+	@$(UV) run civil token --role $(or $(ROLE),admin)
+
+db-stop: sync ## stop the embedded PostgreSQL
+	@$(UV) run civil db-stop
+
+clean: ## stop the embedded database and delete .data/
+	-@$(UV) run civil db-stop 2>/dev/null
+	rm -rf .data
