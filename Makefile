@@ -26,7 +26,7 @@ run: sync ## install, start the database, migrate, start the four services
 	@$(UV) run civil run
 
 test: sync ## install and run every test against PostgreSQL (TEST_DATABASE_URL or embedded)
-	@$(UV) run pytest -n $(PYTEST_WORKERS)
+	@$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: sync ## ruff, mypy and the import contracts
 	$(UV) run ruff check .

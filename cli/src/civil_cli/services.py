@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+#: Moves all four ports (8000–8003 by default), e.g. for a second copy in tests.
+PORT_BASE_ENV = "CIVIL_PORT_BASE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +39,14 @@ def _service(name: str, port: int) -> ServiceSpec:
     )
 
 
+_PORT_BASE = int(os.environ.get(PORT_BASE_ENV, "8000"))
+
 #: In start order: the gateway first so its port is the first one a reader sees.
 SERVICES: tuple[ServiceSpec, ...] = (
-    _service("gateway", 8000),
-    _service("assistance", 8001),
-    _service("welfare", 8002),
-    _service("governance", 8003),
+    _service("gateway", _PORT_BASE),
+    _service("assistance", _PORT_BASE + 1),
+    _service("welfare", _PORT_BASE + 2),
+    _service("governance", _PORT_BASE + 3),
 )
 
 
