@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import httpx
 import pytest
 from fastapi import FastAPI, Query
-from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
 from civil_shared.pagination import MAX_LIMIT, Page, PageParams
@@ -64,7 +64,7 @@ def test_page_json_schema_is_generic() -> None:
     assert set(schema["required"]) == {"items", "limit", "offset"}
 
 
-def test_page_params_as_fastapi_query() -> None:
+async def test_page_params_as_fastapi_query() -> None:
     app = FastAPI()
 
     @app.get("/items")
@@ -73,8 +73,13 @@ def test_page_params_as_fastapi_query() -> None:
         chosen = names[params.offset : params.offset + params.limit]
         return Page[Item].of([Item(name=n) for n in chosen], len(names), params)
 
-    client = TestClient(app)
-    body = client.get("/items", params={"limit": 3, "offset": 8}).json()
-    assert body == {"items": [{"name": "n8"}, {"name": "n9"}], "total": 10, "limit": 3, "offset": 8}
-    assert client.get("/items").json()["limit"] == 50
-    assert client.get("/items", params={"limit": MAX_LIMIT + 1}).status_code == 422
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as c:
+        body = (await c.get("/items", params={"limit": 3, "offset": 8})).json()
+        assert body == {
+            "items": [{"name": "n8"}, {"name": "n9"}],
+            "total": 10,
+            "limit": 3,
+            "offset": 8,
+        }
+        assert (await c.get("/items")).json()["limit"] == 50
+        assert (await c.get("/items", params={"limit": MAX_LIMIT + 1})).status_code == 422

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.db import AuditEvent
+from civil_assistance.standards.repository import StandardRepository
 from civil_cli.pytest_plugin import Tokens
 
 URBAN_2019 = {
@@ -159,3 +160,21 @@ async def test_refused_write_leaves_no_row_and_no_audit(
     page = (await client.get("/api/v1/standards", headers=tokens.headers("admin"))).json()
     assert events == []
     assert page["total"] == 0
+
+
+async def test_a_duplicate_that_slips_past_the_check_is_still_a_conflict(
+    client: httpx.AsyncClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two concurrent requests both pass the existence check; the unique constraint decides.
+    async def never_exists(*_: object, **__: object) -> bool:
+        return False
+
+    monkeypatch.setattr(StandardRepository, "exists", never_exists)
+    first = await create(client, tokens, URBAN_2020)
+    second = await create(client, tokens, URBAN_2020)
+    listed = await client.get("/api/v1/standards", headers=tokens.headers("admin"))
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert second.json()["code"] == "ASSISTANCE_STANDARD_EXISTS"
+    assert listed.json()["total"] == 1

@@ -77,8 +77,14 @@ def _actor_of(session: Session) -> tuple[str, str | None]:
 
 
 def _column_values(obj: Any) -> dict[str, Any]:
-    mapper = inspect(obj).mapper
-    return {attr.key: _jsonable(getattr(obj, attr.key, None)) for attr in mapper.column_attrs}
+    # Only what is loaded: reading an expired column (a server default, a deleted
+    # row) would query in the middle of the flush.
+    state = inspect(obj)
+    return {
+        attr.key: _jsonable(state.dict[attr.key])
+        for attr in state.mapper.column_attrs
+        if attr.key in state.dict
+    }
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:

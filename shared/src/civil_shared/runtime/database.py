@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, Numeric, func
+from sqlalchemy import DateTime, MetaData, Numeric, Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from civil_shared.errors import AppError
 from civil_shared.runtime.settings import ServiceSettings
 
 #: Constraint names Alembic can rely on, so migrations drop what they created.
@@ -27,6 +30,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+UNIQUE_VIOLATION = "23505"
 
 #: Money is yuan with 2 places (NUMERIC(14,2)), never float.
 MoneyColumn = Numeric(14, 2, asdecimal=True)
@@ -96,3 +101,25 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def count_rows(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> int:
+    """How many rows ``query`` returns, ignoring its order, limit and offset."""
+    inner = query.order_by(None).limit(None).offset(None).subquery()
+    return (await session.scalar(select(func.count()).select_from(inner))) or 0
+
+
+@asynccontextmanager
+async def unique_or_conflict(session: AsyncSession, conflict: AppError) -> AsyncIterator[None]:
+    """Turn a unique violation inside the block (a concurrent duplicate) into ``conflict``.
+
+    The use case checks for a duplicate first, to answer the common case with a
+    clear message; this answers the race that check cannot see.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        await session.rollback()
+        if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+            raise conflict from exc
+        raise

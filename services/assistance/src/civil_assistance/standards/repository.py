@@ -1,10 +1,11 @@
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from civil_assistance.standards.models import AssistanceStandard
+from civil_shared.runtime.database import count_rows
 
 StandardRow = tuple[AssistanceStandard, Decimal | None]
 
@@ -53,10 +54,7 @@ class StandardRepository:
             .offset(offset)
         )
         rows = [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
-        total = await self.session.scalar(
-            select(func.count()).select_from(AssistanceStandard).where(*conditions)
-        )
-        return rows, total or 0
+        return rows, await count_rows(self.session, query)
 
     async def get_with_previous(self, standard_id: object) -> StandardRow | None:
         row = (

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.standards.models import AssistanceStandard
@@ -15,6 +14,7 @@ from civil_assistance.standards.schemas import (
 )
 from civil_shared.errors import Conflict
 from civil_shared.pagination import Page, PageParams
+from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.types import AreaCode, to_fen
 
 MONTHS_PER_YEAR = Decimal(12)
@@ -81,12 +81,9 @@ class StandardService:
             unit=data.unit.value,
             effective_date=data.effective_date,
         )
-        try:
+        async with unique_or_conflict(self.session, self._duplicate(data)):
             await self.repository.add(standard)
             await self.session.commit()
-        except IntegrityError as exc:  # a concurrent request set the same standard first
-            await self.session.rollback()
-            raise self._duplicate(data) from exc
         row = await self.repository.get_with_previous(standard.id)
         assert row is not None
         return to_out(row)

@@ -1,7 +1,8 @@
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_governance.divisions.models import Division
+from civil_shared.runtime.database import count_rows
 
 
 class DivisionRepository:
@@ -32,10 +33,7 @@ class DivisionRepository:
             conditions.append(Division.name.contains(name, autoescape=True))
         query = select(Division).where(*conditions).order_by(Division.code)
         items = list((await self.session.scalars(query.limit(limit).offset(offset))).all())
-        total = await self.session.scalar(
-            select(func.count()).select_from(Division).where(*conditions)
-        )
-        return items, total or 0
+        return items, await count_rows(self.session, query)
 
     async def add(self, division: Division) -> Division:
         self.session.add(division)

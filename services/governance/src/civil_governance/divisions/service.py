@@ -1,6 +1,5 @@
 """Use cases of the division tree."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_governance.divisions.models import Division
@@ -9,6 +8,7 @@ from civil_governance.divisions.schemas import DivisionCreate, DivisionOut
 from civil_shared.contracts.divisions import KINDS_BY_LEVEL
 from civil_shared.errors import Conflict, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
+from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.types import AreaLevel
 
 
@@ -70,12 +70,9 @@ class DivisionService:
             kind=data.kind.value,
             parent_code=parent_code,
         )
-        try:
+        async with unique_or_conflict(self.session, self._exists(data.code)):
             await self.repository.add(division)
             await self.session.commit()
-        except IntegrityError as exc:  # created concurrently by another request
-            await self.session.rollback()
-            raise self._exists(data.code) from exc
         return DivisionOut.model_validate(division)
 
     @staticmethod

@@ -1,6 +1,7 @@
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_shared.runtime.database import count_rows
 from civil_welfare.parameters.models import WelfareParameter
 
 
@@ -32,10 +33,7 @@ class ParameterRepository:
             )
         )
         items = list((await self.session.scalars(query.limit(limit).offset(offset))).all())
-        total = await self.session.scalar(
-            select(func.count()).select_from(WelfareParameter).where(*conditions)
-        )
-        return items, total or 0
+        return items, await count_rows(self.session, query)
 
     async def exists(self, *, key: str, year: int, area_code: str) -> bool:
         found = await self.session.scalar(

@@ -1,10 +1,10 @@
 """Use cases of the welfare parameters."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.errors import Conflict
 from civil_shared.pagination import Page, PageParams
+from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.types import AreaCode
 from civil_welfare.parameters.models import WelfareParameter
 from civil_welfare.parameters.repository import ParameterRepository
@@ -59,12 +59,9 @@ class ParameterService:
             effective_date=data.effective_date,
             source=data.source,
         )
-        try:
+        async with unique_or_conflict(self.session, self._exists(data)):
             await self.repository.add(parameter)
             await self.session.commit()
-        except IntegrityError as exc:  # set concurrently by another request
-            await self.session.rollback()
-            raise self._exists(data) from exc
         return to_out(parameter)
 
     @staticmethod
