@@ -2,6 +2,18 @@
 
 from fastapi import APIRouter
 
+from civil_assistance.helper_ledger.router import router as helper_ledger_router
+from civil_assistance.households.router import router as households_router
+from civil_assistance.parameters.router import router as parameters_router
+from civil_assistance.rescue.router import router as rescue_router
 from civil_assistance.standards.router import router as standards_router
+from civil_assistance.temporary.router import router as temporary_router
 
-routers: list[APIRouter] = [standards_router]
+routers: list[APIRouter] = [
+    households_router,
+    standards_router,
+    parameters_router,
+    temporary_router,
+    helper_ledger_router,
+    rescue_router,
+]

@@ -1,0 +1,1 @@
+"""How much a household or person is entitled to: pure functions (待遇计算)."""

@@ -1,0 +1,1 @@
+"""Named helpers for beneficiaries without a phone (帮扶人台账)."""

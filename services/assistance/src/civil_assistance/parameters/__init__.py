@@ -1,0 +1,1 @@
+"""Locally set assistance rules by year and area (政策参数)."""

@@ -1,0 +1,1 @@
+"""Vagrant and beggar rescue records (流浪乞讨救助)."""

@@ -1,0 +1,1 @@
+"""Temporary assistance cases (临时救助)."""

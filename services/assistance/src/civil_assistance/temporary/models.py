@@ -1,0 +1,1 @@
+"""Mapped classes of this domain package (to be written)."""
