@@ -32,6 +32,7 @@ from sqlalchemy.pool import NullPool
 from civil_cli import database
 from civil_cli.keys import DevKeys, ensure_dev_keys, mint_token
 from civil_shared.runtime.app import bind_database
+from civil_shared.runtime.database import create_sessionmaker
 from civil_shared.runtime.migrations import upgrade
 from civil_shared.runtime.settings import ServiceSettings, asyncpg_url
 
@@ -206,6 +207,41 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+def committed_database_url(
+    service_under_test: ServiceUnderTest,
+    create_database: Callable[[str], str],
+    _migrated_databases: dict[str, str],
+) -> str:
+    """A second database of the service, for tests whose writes must really commit."""
+    name = f"{service_under_test.package}_committed"
+    if name not in _migrated_databases:
+        url = create_database(name)
+        upgrade(service_under_test.package, url)
+        _migrated_databases[name] = asyncpg_url(url)
+    return _migrated_databases[name]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def committed_app(
+    service_under_test: ServiceUnderTest, committed_database_url: str, test_keys: DevKeys
+) -> AsyncIterator[FastAPI]:
+    """The service's app on a pooled engine whose writes really commit.
+
+    For what one rolled-back connection cannot show: concurrent requests on
+    separate connections, locks, unique races. Its database is shared by the
+    run's such tests, so each must use data no other test uses.
+    """
+    settings = service_under_test.settings_class(
+        database_url=committed_database_url, jwks_file=test_keys.jwks_path, log_format="console"
+    )
+    app = service_under_test.create_app(settings)
+    engine = _create_async_engine(committed_database_url, pool_size=10)
+    bind_database(app, engine, create_sessionmaker(engine))
+    yield app
+    await engine.dispose()
 
 
 def unique(prefix: str = "") -> str:

@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter
 
+from civil_assistance.disbursements.router import router as disbursements_router
+from civil_assistance.enrolments.router import router as enrolments_router
 from civil_assistance.helper_ledger.router import router as helper_ledger_router
 from civil_assistance.households.router import router as households_router
 from civil_assistance.parameters.router import router as parameters_router
@@ -13,6 +15,8 @@ routers: list[APIRouter] = [
     households_router,
     standards_router,
     parameters_router,
+    enrolments_router,
+    disbursements_router,
     temporary_router,
     helper_ledger_router,
     rescue_router,

@@ -1,6 +1,8 @@
 """Every mapped class, imported once so Alembic and the audit hook see them all."""
 
-from civil_assistance.db import AuditEvent, Base
+from civil_assistance.db import AuditEvent, Base, IdempotencyRecord
+from civil_assistance.disbursements import models as disbursements
+from civil_assistance.enrolments import models as enrolments
 from civil_assistance.helper_ledger import models as helper_ledger
 from civil_assistance.households import models as households
 from civil_assistance.parameters import models as parameters
@@ -12,6 +14,9 @@ __all__ = [
     "AssistanceStandard",
     "AuditEvent",
     "Base",
+    "IdempotencyRecord",
+    "disbursements",
+    "enrolments",
     "helper_ledger",
     "households",
     "parameters",

@@ -24,7 +24,7 @@ class Versioned:
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared_attr
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
 
 
@@ -47,6 +47,7 @@ def check_version(current: int, expected: int) -> None:
         raise PreconditionFailed()
 
 
+#: Declare as ``if_match: IfMatch = None``: a missing header is a 428 of ours, not a 422.
 IfMatch = Annotated[
     str | None,
     Header(

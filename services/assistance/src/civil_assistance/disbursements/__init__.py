@@ -1,0 +1,1 @@
+"""Monthly disbursement runs: one payment line per enrolment, computed in SQL (资金发放)."""
