@@ -7,7 +7,7 @@ PYTHON ?= python3
 UV ?= $(or $(shell command -v uv 2>/dev/null),$(PYTHON) -m uv)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint fmt migrate token db-stop clean uv sync
+.PHONY: help run test lint fmt migrate token db-stop clean uv sync bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ lint: sync ## ruff, mypy and the import contracts
 fmt: sync ## format and fix what ruff can
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+bench: sync ## run the benchmarks in bench/ (figures go to BENCHMARKS.md by hand)
+	@for script in bench/*.py; do echo "== $$script"; $(UV) run python $$script || exit 1; done
 
 migrate: sync ## migrate every service's database to head
 	@$(UV) run civil migrate
