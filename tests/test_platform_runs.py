@@ -126,14 +126,16 @@ def test_a_dev_token_is_accepted_and_a_write_lands(platform: Platform) -> None:
         platform.url("assistance", "/api/v1/standards"),
         json={
             "programme": "urban_dibao",
-            "year": 2020,
+            "year": 2031,
             "amount": "630",
             "unit": "per_month",
-            "effective_date": "2020-01-01",
+            "effective_date": "2031-01-01",
         },
         headers=headers,
     )
-    listed = httpx.get(platform.url("assistance", "/api/v1/standards"), headers=headers)
+    listed = httpx.get(
+        platform.url("assistance", "/api/v1/standards"), params={"year": 2031}, headers=headers
+    )
     bad = httpx.get(
         platform.url("governance", "/api/v1/divisions"),
         params={"area_code": "42900"},

@@ -19,11 +19,11 @@ async def test_update_and_delete_record_old_and_new_values(session: AsyncSession
     session.info["actor"] = "migration-script"
     standard = AssistanceStandard(
         programme="urban_dibao",
-        year=2020,
+        year=2031,
         area_code="429006",
         amount=Decimal("600.00"),
         unit="per_month",
-        effective_date=date(2020, 1, 1),
+        effective_date=date(2031, 1, 1),
     )
     session.add(standard)
     await session.commit()
@@ -50,11 +50,11 @@ async def test_a_rolled_back_write_leaves_no_audit(session: AsyncSession) -> Non
     session.add(
         AssistanceStandard(
             programme="rural_dibao",
-            year=2020,
+            year=2031,
             area_code="429006",
             amount=Decimal("5400.00"),
             unit="per_year",
-            effective_date=date(2020, 1, 1),
+            effective_date=date(2031, 1, 1),
         )
     )
     await session.flush()

@@ -9,12 +9,14 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from civil_shared.errors import (
     PROBLEM_CONTENT_TYPE,
     AppError,
     FieldProblem,
+    PreconditionFailed,
     RequestValidationFailed,
 )
 
@@ -128,6 +130,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, error)
 
 
+async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
+    # A versioned UPDATE matched no row: another writer with the same ETag won the race.
+    return problem_response(request, PreconditionFailed())
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", path=request.url.path, exc_info=exc)
     return problem_response(request, AppError())
@@ -137,4 +144,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(Exception, _unexpected_error)

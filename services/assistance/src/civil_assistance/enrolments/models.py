@@ -33,7 +33,9 @@ class Enrolment(Versioned, Timestamps, Base):
         primary_key=True, server_default=text("gen_random_uuid()")
     )
     programme: Mapped[str] = mapped_column(String(20))
-    household_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    household_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("household.id", ondelete="RESTRICT"), index=True
+    )
     payee_id_number: Mapped[str] = mapped_column(String(18), index=True)
     payee_name: Mapped[str] = mapped_column(String(100))
     area_code: Mapped[str] = mapped_column(String(12), index=True)

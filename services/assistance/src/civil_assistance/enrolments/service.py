@@ -1,6 +1,7 @@
 """Use cases of enrolments: enrol, look up, change status."""
 
 import uuid
+from datetime import date
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -156,7 +157,8 @@ class EnrolmentService:
             str(change.gradual_exit_until) if change.gradual_exit_until else None
         )
         if change.status is EnrolmentStatus.ENDED:
-            enrolment.end_period = str(change.end_period) if change.end_period else None
+            # The year's figures count an enrolment until its last paid month.
+            enrolment.end_period = str(change.end_period or Period.of(date.today()))
         await self.repository.set_people_enrolled(
             enrolment.id, change.status.value in ENROLLED_STATUSES
         )

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -6,10 +7,17 @@ from sqlalchemy import CheckConstraint, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_assistance.db import Base
+from civil_assistance.standards.schemas import StandardProgramme, StandardUnit
 from civil_shared.runtime.database import Timestamps
+from civil_shared.runtime.versioning import Versioned
 
 
-class AssistanceStandard(Timestamps, Base):
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A CHECK expression keeping ``column`` to the values of an enumeration."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class AssistanceStandard(Versioned, Timestamps, Base):
     """One standard of one programme for one year and area."""
 
     __tablename__ = "assistance_standard"
@@ -17,6 +25,8 @@ class AssistanceStandard(Timestamps, Base):
         UniqueConstraint("programme", "year", "area_code"),
         CheckConstraint("amount >= 0", name="amount_non_negative"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        CheckConstraint(one_of("programme", StandardProgramme), name="programme_known"),
+        CheckConstraint(one_of("unit", StandardUnit), name="unit_known"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(

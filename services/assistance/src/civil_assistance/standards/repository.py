@@ -1,6 +1,8 @@
+import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -41,7 +43,7 @@ class StandardRepository:
         if programme is not None:
             conditions.append(AssistanceStandard.programme == programme)
         if area_code is not None:
-            conditions.append(AssistanceStandard.area_code.startswith(area_code))
+            conditions.append(AssistanceStandard.area_code.startswith(area_code, autoescape=True))
         query = (
             self._with_previous()
             .where(*conditions)
@@ -56,10 +58,28 @@ class StandardRepository:
         rows = [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
         return rows, await count_rows(self.session, query)
 
-    async def get_with_previous(self, standard_id: object) -> StandardRow | None:
+    async def get_with_previous(self, standard_id: uuid.UUID) -> StandardRow | None:
         row = (
             await self.session.execute(
                 self._with_previous().where(AssistanceStandard.id == standard_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def in_force(
+        self, *, programme: str, year: int, area_codes: Sequence[str]
+    ) -> StandardRow | None:
+        """The year's standard of the most specific of ``area_codes`` that has one."""
+        row = (
+            await self.session.execute(
+                self._with_previous()
+                .where(
+                    AssistanceStandard.programme == programme,
+                    AssistanceStandard.year == year,
+                    AssistanceStandard.area_code.in_(area_codes),
+                )
+                .order_by(func.length(AssistanceStandard.area_code).desc())
+                .limit(1)
             )
         ).first()
         return None if row is None else (row[0], row[1])

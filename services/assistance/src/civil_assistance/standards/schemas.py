@@ -4,18 +4,26 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_shared.types import TIANMEN, Amount, AreaCode, Money
 
 
 class StandardProgramme(StrEnum):
-    """Which standard: 城市低保 / 农村低保 / 城市特困基本生活 / 农村特困基本生活."""
+    """Which standard (标准类别).
 
-    URBAN_DIBAO = "urban_dibao"
-    RURAL_DIBAO = "rural_dibao"
-    URBAN_TEKUN_BASIC = "urban_tekun_basic"
-    RURAL_TEKUN_BASIC = "rural_tekun_basic"
+    urban_dibao 城市低保; rural_dibao 农村低保; urban_tekun_basic 城市特困基本生活;
+    rural_tekun_basic 农村特困基本生活; tekun_care_self_care 特困护理（全自理）;
+    tekun_care_partly_disabled 特困护理（半失能）; tekun_care_fully_disabled 特困护理（全失能）.
+    """
+
+    URBAN_DIBAO = "urban_dibao"  # 城市低保
+    RURAL_DIBAO = "rural_dibao"  # 农村低保
+    URBAN_TEKUN_BASIC = "urban_tekun_basic"  # 城市特困基本生活标准
+    RURAL_TEKUN_BASIC = "rural_tekun_basic"  # 农村特困基本生活标准
+    TEKUN_CARE_SELF_CARE = "tekun_care_self_care"  # 特困护理标准：全自理
+    TEKUN_CARE_PARTLY_DISABLED = "tekun_care_partly_disabled"  # 特困护理标准：半失能
+    TEKUN_CARE_FULLY_DISABLED = "tekun_care_fully_disabled"  # 特困护理标准：全失能
 
 
 class StandardUnit(StrEnum):
@@ -23,6 +31,18 @@ class StandardUnit(StrEnum):
 
     PER_MONTH = "per_month"
     PER_YEAR = "per_year"
+
+
+def effective_near_year(effective_date: date, year: int) -> None:
+    # A standard "for 2020" that takes effect in 2018 is a typing error, not policy.
+    if abs(effective_date.year - year) > 1:
+        raise ValueError("执行日期应在标准年度内或相邻年度")
+
+
+def inside_tianmen(area_code: AreaCode) -> AreaCode:
+    if not TIANMEN.contains(area_code):
+        raise ValueError("适用区域应在天门市（429006）范围内")
+    return area_code
 
 
 class StandardCreate(BaseModel):
@@ -35,11 +55,30 @@ class StandardCreate(BaseModel):
     unit: StandardUnit = Field(description="计量单位：每人每月或每人每年")
     effective_date: date = Field(description="执行日期")
 
+    @field_validator("area_code")
+    @classmethod
+    def _area_inside_tianmen(cls, value: AreaCode) -> AreaCode:
+        return inside_tianmen(value)
+
     @model_validator(mode="after")
     def _effective_in_year(self) -> Self:
-        # A standard "for 2020" that takes effect in 2018 is a typing error, not policy.
-        if abs(self.effective_date.year - self.year) > 1:
-            raise ValueError("执行日期应在标准年度内或相邻年度")
+        effective_near_year(self.effective_date, self.year)
+        return self
+
+
+class StandardUpdate(BaseModel):
+    """What may change in a standard; programme, year and area identify it and stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Amount | None = Field(default=None, description="标准金额（元）")
+    unit: StandardUnit | None = Field(default=None, description="计量单位")
+    effective_date: date | None = Field(default=None, description="执行日期")
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.amount is None and self.unit is None and self.effective_date is None:
+            raise ValueError("至少应修改一项：金额、计量单位或执行日期")
         return self
 
 
@@ -56,3 +95,4 @@ class StandardOut(BaseModel):
     monthly_amount: Money = Field(description="折算为每人每月的金额（元）")
     previous_amount: Money | None = Field(description="上一年度同类标准（元）")
     growth_pct: Decimal | None = Field(description="较上一年度的增长率（%），由历史数据计算")
+    version: int = Field(description="版本号（与 ETag 相同），修改时经 If-Match 提交")

@@ -1,9 +1,13 @@
-"""Use cases of the standards: list them with their growth, set a new one."""
+"""Use cases of the standards: list and read them with their growth, set, correct,
+and find the one in force for an area and month."""
 
+import uuid
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_assistance.entitlements.dibao import monthly_standard
+from civil_assistance.standards.concurrency import stale_is_precondition_failed
 from civil_assistance.standards.models import AssistanceStandard
 from civil_assistance.standards.repository import StandardRepository, StandardRow
 from civil_assistance.standards.schemas import (
@@ -11,18 +15,14 @@ from civil_assistance.standards.schemas import (
     StandardOut,
     StandardProgramme,
     StandardUnit,
+    StandardUpdate,
+    effective_near_year,
 )
-from civil_shared.errors import Conflict
+from civil_shared.errors import Conflict, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import unique_or_conflict
-from civil_shared.types import AreaCode, to_fen
-
-MONTHS_PER_YEAR = Decimal(12)
-
-
-def monthly(amount: Decimal, unit: str) -> Decimal:
-    """A yearly standard is paid as one twelfth a month (DOMAIN.md, dibao amount)."""
-    return to_fen(amount / MONTHS_PER_YEAR) if unit == StandardUnit.PER_YEAR else amount
+from civil_shared.runtime.versioning import check_version
+from civil_shared.types import AreaCode, Period
 
 
 def growth_pct(current: Decimal, previous: Decimal | None) -> Decimal | None:
@@ -41,10 +41,55 @@ def to_out(row: StandardRow) -> StandardOut:
         amount=standard.amount,
         unit=StandardUnit(standard.unit),
         effective_date=standard.effective_date,
-        monthly_amount=monthly(standard.amount, standard.unit),
+        monthly_amount=monthly_standard(standard.amount, standard.unit),
         previous_amount=previous,
         growth_pct=growth_pct(standard.amount, previous),
+        version=standard.version,
     )
+
+
+def standard_not_found(standard_id: uuid.UUID) -> NotFound:
+    return NotFound(f"救助标准 {standard_id} 不存在", code="ASSISTANCE_STANDARD_NOT_FOUND")
+
+
+def standard_missing(programme: StandardProgramme, area_code: str, period: Period) -> Conflict:
+    return Conflict(
+        f"{period.year} 年度尚未设定适用于 {area_code} 的“{programme.value}”标准，"
+        "请先设定该年度的救助标准",
+        code="ASSISTANCE_STANDARD_MISSING",
+        programme=programme.value,
+        area_code=area_code,
+        period=str(period),
+    )
+
+
+def _candidate_areas(area_code: AreaCode) -> list[str]:
+    # The area itself first, then the township, then the city: most specific wins.
+    return [str(area_code), *(str(a) for a in reversed(area_code.ancestors))]
+
+
+async def find_standard_in_force(
+    session: AsyncSession, programme: StandardProgramme, area_code: str, period: Period
+) -> StandardOut | None:
+    """The standard of ``programme`` for ``period``'s year, for the most specific area
+    (village, then township, then city) that has one; None if none is set."""
+    row = await StandardRepository(session).in_force(
+        programme=programme.value,
+        year=period.year,
+        area_codes=_candidate_areas(AreaCode(area_code)),
+    )
+    return None if row is None else to_out(row)
+
+
+async def standard_in_force(
+    session: AsyncSession, programme: StandardProgramme, area_code: str, period: Period
+) -> StandardOut:
+    """As :func:`find_standard_in_force`, but a missing standard is a 409 problem
+    ``ASSISTANCE_STANDARD_MISSING``: nothing can be computed without it."""
+    found = await find_standard_in_force(session, programme, area_code, period)
+    if found is None:
+        raise standard_missing(programme, area_code, period)
+    return found
 
 
 class StandardService:
@@ -69,6 +114,17 @@ class StandardService:
         )
         return Page[StandardOut].of([to_out(row) for row in rows], total, page)
 
+    async def get(self, standard_id: uuid.UUID) -> StandardOut:
+        row = await self.repository.get_with_previous(standard_id)
+        if row is None:
+            raise standard_not_found(standard_id)
+        return to_out(row)
+
+    async def in_force(
+        self, programme: StandardProgramme, area_code: AreaCode, period: Period
+    ) -> StandardOut:
+        return await standard_in_force(self.session, programme, area_code, period)
+
     async def create_standard(self, data: StandardCreate) -> StandardOut:
         programme, year, area_code = data.programme.value, data.year, str(data.area_code)
         if await self.repository.exists(programme=programme, year=year, area_code=area_code):
@@ -84,9 +140,29 @@ class StandardService:
         async with unique_or_conflict(self.session, self._duplicate(data)):
             await self.repository.add(standard)
             await self.session.commit()
-        row = await self.repository.get_with_previous(standard.id)
-        assert row is not None
-        return to_out(row)
+        return await self.get(standard.id)
+
+    async def update_standard(
+        self, standard_id: uuid.UUID, data: StandardUpdate, expected_version: int
+    ) -> StandardOut:
+        row = await self.repository.get_with_previous(standard_id)
+        if row is None:
+            raise standard_not_found(standard_id)
+        standard = row[0]
+        check_version(standard.version, expected_version)
+        if data.effective_date is not None:
+            try:
+                effective_near_year(data.effective_date, standard.year)
+            except ValueError as exc:
+                raise Unprocessable(str(exc), code="ASSISTANCE_STANDARD_EFFECTIVE_DATE") from None
+            standard.effective_date = data.effective_date
+        if data.amount is not None:
+            standard.amount = data.amount
+        if data.unit is not None:
+            standard.unit = data.unit.value
+        async with stale_is_precondition_failed(self.session):
+            await self.session.commit()
+        return await self.get(standard.id)
 
     @staticmethod
     def _duplicate(data: StandardCreate) -> Conflict:

@@ -1,7 +1,7 @@
 """enrolments and disbursement runs
 
 Revision ID: e4c22bfd40b5
-Revises: ff7f43ae0803
+Revises: ca21526dc7d2
 Create Date: 2026-11-28 16:22:41.418652
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "e4c22bfd40b5"
-down_revision: str | None = "ff7f43ae0803"
+down_revision: str | None = "ca21526dc7d2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Reviews of enrolled households and persons (动态管理复核)."""
