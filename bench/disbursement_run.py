@@ -7,7 +7,7 @@ Measures, in one run on one fresh database:
 Prints the ratio service / baseline (target: at most 1.5) and the memory
 (target: under 300 MB).
 
-    uv run python bench/disbursement_run.py [--enrolments 1000000]
+    uv run python -m bench.disbursement_run [--enrolments 1000000]
 
 Uses TEST_DATABASE_URL's server, or the embedded one.
 """

@@ -15,6 +15,7 @@ was granted ``pii:read``: see :data:`pii_revealed`.
 from __future__ import annotations
 
 import calendar
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -56,7 +57,8 @@ _ASCII_DIGITS: Final = frozenset("0123456789")
 
 
 def _all_digits(value: str) -> bool:
-    return bool(value) and all(ch in _ASCII_DIGITS for ch in value)
+    # isdigit() alone accepts other scripts' digits (e.g. "٣"); isascii() rules them out.
+    return value.isascii() and value.isdigit()
 
 
 class _ValidatedStr(str):
@@ -144,7 +146,8 @@ def id_check_char(first17: str) -> str:
     """The GB 11643-1999 check character for the first 17 digits of an ID number."""
     if len(first17) != 17 or not _all_digits(first17):
         raise ValueError("身份证号前17位应为数字")
-    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
+    # map() over a precomputed tuple: this runs once per person in a 250,000-row import.
+    total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK_CHARS[total % 11]
 
 
