@@ -218,9 +218,8 @@ def main() -> None:
         database.drop_database(server, DB)
 
     base_rate, service_rate = len(rows) / base_s, len(rows) / service_s
-    print(
-        f"households / members   {args.households:,} / {len(rows):,}  ({len(body) / 2**20:.1f} MB CSV)"
-    )
+    size_mb = len(body) / 2**20
+    print(f"households / members   {args.households:,} / {len(rows):,}  ({size_mb:.1f} MB CSV)")
     print(f"baseline COPY          {base_s:.2f} s  {base_rate:,.0f} rows/s")
     print(f"service import         {service_s:.2f} s  {service_rate:,.0f} rows/s  {result}")
     print(f"ratio service/baseline {service_rate / base_rate:.2f}  (target >= 0.5)")
