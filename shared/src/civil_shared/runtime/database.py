@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -35,6 +35,11 @@ UNIQUE_VIOLATION = "23505"
 
 #: Money is yuan with 2 places (NUMERIC(14,2)), never float.
 MoneyColumn = Numeric(14, 2, asdecimal=True)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A CHECK expression keeping ``column`` to the values of an enumeration."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 def new_metadata() -> MetaData:

@@ -6,8 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_assistance.db import Base
 from civil_assistance.helper_ledger.schemas import BeneficiaryReason, HelperRole
-from civil_assistance.temporary.models import one_of
-from civil_shared.runtime.database import Timestamps
+from civil_shared.runtime.database import Timestamps, one_of
 from civil_shared.runtime.versioning import Versioned
 
 

@@ -16,7 +16,6 @@ from civil_assistance.parameters.schemas import (
     ParameterUpdate,
     check_value,
 )
-from civil_assistance.standards.concurrency import stale_is_precondition_failed
 from civil_assistance.standards.schemas import effective_near_year
 from civil_shared.errors import Conflict, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
@@ -154,8 +153,7 @@ class ParameterService:
             parameter.effective_date = data.effective_date
         if "source" in data.model_fields_set:
             parameter.source = data.source
-        async with stale_is_precondition_failed(self.session):
-            await self.session.commit()
+        await self.session.commit()  # a lost version race is a 412 (runtime handler)
         return to_out(parameter)
 
     async def _get(self, parameter_id: uuid.UUID) -> AssistanceParameter:

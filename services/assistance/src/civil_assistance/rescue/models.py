@@ -7,8 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_assistance.db import Base
 from civil_assistance.rescue.schemas import HelpGiven, RescueOutcome, RescueSex
-from civil_assistance.temporary.models import one_of
-from civil_shared.runtime.database import Timestamps
+from civil_shared.runtime.database import Timestamps, one_of
 from civil_shared.runtime.versioning import Versioned
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.entitlements.dibao import monthly_standard
-from civil_assistance.standards.concurrency import stale_is_precondition_failed
 from civil_assistance.standards.models import AssistanceStandard
 from civil_assistance.standards.repository import StandardRepository, StandardRow
 from civil_assistance.standards.schemas import (
@@ -160,8 +159,7 @@ class StandardService:
             standard.amount = data.amount
         if data.unit is not None:
             standard.unit = data.unit.value
-        async with stale_is_precondition_failed(self.session):
-            await self.session.commit()
+        await self.session.commit()  # a lost version race is a 412 (runtime handler)
         return await self.get(standard.id)
 
     @staticmethod

@@ -1,5 +1,4 @@
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -8,13 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_assistance.db import Base
 from civil_assistance.temporary.schemas import TemporaryCause, TemporaryKind, TemporaryStatus
-from civil_shared.runtime.database import Timestamps
+from civil_shared.runtime.database import Timestamps, one_of
 from civil_shared.runtime.versioning import Versioned
-
-
-def one_of(column: str, values: Iterable[str]) -> str:
-    """A CHECK expression keeping ``column`` to the values of an enumeration."""
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class TemporaryCase(Versioned, Timestamps, Base):
