@@ -17,22 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import threading
 import time
-from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
-import httpx
-import psutil
 
+from bench.service import timed_request
 from civil_cli import database
-from civil_cli.keys import ensure_dev_keys, mint_token
 from civil_shared.runtime.migrations import upgrade
-from civil_shared.runtime.settings import asyncpg_url
 
 DB = "bench_assistance_runs"
 
@@ -64,12 +55,6 @@ WHERE e.programme = 'rural_dibao' AND e.status IN ('active', 'gradual_exit')
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def prepare(url: str, enrolments: int) -> None:
     connection = await asyncpg.connect(database.libpq_url(url))
     try:
@@ -90,59 +75,15 @@ async def baseline(url: str) -> float:
         await connection.close()
 
 
-def peak_rss_while(process: psutil.Process, stop: threading.Event, peak: list[int]) -> None:
-    while not stop.is_set():
-        try:
-            peak[0] = max(peak[0], process.memory_info().rss)
-        except psutil.Error:
-            return
-        time.sleep(0.05)
-
-
 def service_run(url: str) -> tuple[float, int, dict[str, object]]:
-    keys = ensure_dev_keys(Path(tempfile.mkdtemp()))
-    port = free_port()
-    env = {
-        **os.environ,
-        "ASSISTANCE_DATABASE_URL": asyncpg_url(url),
-        "ASSISTANCE_JWKS_FILE": str(keys.jwks_path),
-        "ASSISTANCE_LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "civil_assistance.main:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    elapsed, rss, response = timed_request(
+        url,
+        lambda client: client.post(
+            "/api/v1/disbursement-runs", json={"programme": "rural_dibao", "period": "2020-03"}
+        ),
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        token = mint_token(keys, sub="bench", roles=["city_officer"])
-        process = psutil.Process(server.pid)
-        peak = [process.memory_info().rss]
-        stop = threading.Event()
-        watcher = threading.Thread(target=peak_rss_while, args=(process, stop, peak))
-        watcher.start()
-        started = time.perf_counter()
-        response = httpx.post(
-            f"{base}/api/v1/disbursement-runs",
-            json={"programme": "rural_dibao", "period": "2020-03"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=600,
-        )
-        elapsed = time.perf_counter() - started
-        stop.set()
-        watcher.join()
-        response.raise_for_status()
-        return elapsed, peak[0], response.json()
-    finally:
-        server.terminate()
-        server.wait(10)
+    response.raise_for_status()
+    return elapsed, rss, response.json()
 
 
 def main() -> None:

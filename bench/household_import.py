@@ -19,25 +19,16 @@ import asyncio
 import csv
 import io
 import os
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
-import httpx
-import psutil
 
-from bench.disbursement_run import free_port, peak_rss_while
+from bench.service import timed_request
 from civil_cli import database
-from civil_cli.keys import ensure_dev_keys, mint_token
 from civil_shared.runtime.migrations import upgrade
-from civil_shared.runtime.settings import asyncpg_url
 from civil_shared.types import id_check_char
 
 DB = "bench_assistance_import"
@@ -153,50 +144,15 @@ async def baseline(url: str, rows: list[list[str]]) -> float:
 
 
 def service_import(url: str, body: bytes) -> tuple[float, int, dict[str, object]]:
-    keys = ensure_dev_keys(Path(tempfile.mkdtemp()))
-    port = free_port()
-    env = {
-        **os.environ,
-        "ASSISTANCE_DATABASE_URL": asyncpg_url(url),
-        "ASSISTANCE_JWKS_FILE": str(keys.jwks_path),
-        "ASSISTANCE_LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "civil_assistance.main:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    elapsed, rss, response = timed_request(
+        url,
+        lambda client: client.post(
+            "/api/v1/households/import", files={"file": ("households.csv", body, "text/csv")}
+        ),
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        token = mint_token(keys, sub="bench", roles=["city_officer"])
-        process = psutil.Process(server.pid)
-        peak = [process.memory_info().rss]
-        stop = threading.Event()
-        watcher = threading.Thread(target=peak_rss_while, args=(process, stop, peak))
-        watcher.start()
-        started = time.perf_counter()
-        response = httpx.post(
-            f"{base}/api/v1/households/import",
-            files={"file": ("households.csv", body, "text/csv")},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=600,
-        )
-        elapsed = time.perf_counter() - started
-        stop.set()
-        watcher.join()
-        if response.status_code != 201:
-            raise SystemExit(f"import failed: {response.status_code} {response.text[:2000]}")
-        return elapsed, peak[0], response.json()
-    finally:
-        server.terminate()
-        server.wait(10)
+    if response.status_code != 201:
+        raise SystemExit(f"import failed: {response.status_code} {response.text[:2000]}")
+    return elapsed, rss, response.json()
 
 
 def main() -> None:
