@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import operator
+from abc import ABCMeta, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -61,7 +62,7 @@ def _all_digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
-class _ValidatedStr(str):
+class _ValidatedStr(str, metaclass=ABCMeta):
     """A string that is valid by construction.
 
     Subclasses implement :meth:`_normalize`, which returns the canonical form
@@ -81,8 +82,9 @@ class _ValidatedStr(str):
         return super().__new__(cls, cls._normalize(value))
 
     @classmethod
+    @abstractmethod
     def _normalize(cls, value: str) -> str:
-        raise NotImplementedError
+        """The canonical form of ``value``, or ``ValueError`` with a Chinese message."""
 
     @classmethod
     def parse(cls, value: str) -> Self:
