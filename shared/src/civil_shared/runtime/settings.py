@@ -46,9 +46,6 @@ class ServiceSettings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
-    max_body_bytes: int = Field(
-        default=10 * 1024 * 1024, ge=1024, description="Largest request body accepted"
-    )
 
     @field_validator("database_url", mode="before")
     @classmethod
