@@ -191,7 +191,7 @@ async def test_the_limits_come_from_the_parameter_store(
     assert in_tuoshi.json()["approval_required"] == "township"
 
 
-async def test_policy_uses_the_most_specific_standard_and_defaults_only_without_any_row(
+async def test_policy_uses_the_most_specific_standard_and_the_parameter_store(
     session: AsyncSession,
 ) -> None:
     await session.execute(
@@ -201,22 +201,16 @@ async def test_policy_uses_the_most_specific_standard_and_defaults_only_without_
         ),
         {"area": DUOBAO},
     )
-    await session.execute(text("DELETE FROM assistance_parameter WHERE key LIKE 'temporary_%'"))
     village = await temporary_policy(session, 2020, DUOBAO_VILLAGE)
     elsewhere = await temporary_policy(session, 2020, TUOSHI_VILLAGE)
 
     assert village.standard_monthly == Decimal("700.00")
     assert elsewhere.standard_monthly == Decimal("630.00")
-    assert village.max_multiple == Decimal(6)
+    assert village.max_multiple == Decimal(6)  # the seeded city parameters
     assert village.township_limit_multiple == Decimal(3)
 
-    # Once the store has a row for the key, a year without one is missing, not defaulted.
-    await session.execute(
-        text(
-            "INSERT INTO assistance_parameter (key, year, area_code, value, effective_date)"
-            " VALUES ('temporary_max_multiple', 2030, '429006', 5, '2030-01-01')"
-        )
-    )
+    # No value for the key in or before the year: missing, never a default from code.
+    await session.execute(text("DELETE FROM assistance_parameter WHERE key LIKE 'temporary_%'"))
     with pytest.raises(Conflict) as missing:
         await temporary_policy(session, 2020, DUOBAO_VILLAGE)
     assert missing.value.code == "ASSISTANCE_PARAMETER_MISSING"
