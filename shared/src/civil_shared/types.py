@@ -463,6 +463,11 @@ class AreaCode(_ValidatedStr):
         """Every code above this one, the county first (breadcrumb order)."""
         return tuple(AreaCode(self[:n]) for n in (6, 9) if n < len(self))
 
+    @property
+    def lineage(self) -> tuple[AreaCode, ...]:
+        """This code, then each one above it: where a local rule is looked up first."""
+        return (self, *reversed(self.ancestors))
+
     def contains(self, other: str | AreaCode) -> bool:
         """Whether ``other`` is this area or lies inside it.
 

@@ -66,6 +66,18 @@ def already_enrolled(conflicts: list[EnrolledPerson]) -> Conflict:
     )
 
 
+async def visible_enrolment(
+    repository: EnrolmentRepository, enrolment_id: uuid.UUID, principal: Principal
+) -> Enrolment:
+    """The enrolment, or 404 when it does not exist or lies outside the caller's areas."""
+    enrolment = await repository.get(enrolment_id)
+    missing = enrolment_not_found(enrolment_id)
+    if enrolment is None:
+        raise missing
+    ensure_visible(principal, enrolment.area_code, missing)
+    return enrolment
+
+
 class EnrolmentService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -166,9 +178,4 @@ class EnrolmentService:
         return to_out(enrolment)
 
     async def _visible(self, enrolment_id: uuid.UUID, principal: Principal) -> Enrolment:
-        enrolment = await self.repository.get(enrolment_id)
-        missing = enrolment_not_found(enrolment_id)
-        if enrolment is None:
-            raise missing
-        ensure_visible(principal, enrolment.area_code, missing)
-        return enrolment
+        return await visible_enrolment(self.repository, enrolment_id, principal)

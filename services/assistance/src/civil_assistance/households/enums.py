@@ -7,19 +7,16 @@ so the database and the API cannot drift apart.
 from enum import StrEnum
 from typing import Final
 
+# One definition each, shared with the rules that read them; re-exported here.
+from civil_assistance.entitlements.reviews import IncomeStability as IncomeStability
+from civil_assistance.entitlements.tekun import DisabilityCategory as DisabilityCategory
+
 
 class ResidenceType(StrEnum):
     """城镇 (urban) / 农村 (rural): decides urban or rural dibao."""
 
     URBAN = "urban"
     RURAL = "rural"
-
-
-class IncomeStability(StrEnum):
-    """家庭收入稳定 (stable) / 不稳定 (unstable): sets the review interval."""
-
-    STABLE = "stable"
-    UNSTABLE = "unstable"
 
 
 class Relation(StrEnum):
@@ -44,18 +41,6 @@ class EmploymentStatus(StrEnum):
     RETIRED = "retired"
     UNABLE_TO_WORK = "unable_to_work"
     OTHER = "other"
-
-
-class DisabilityCategory(StrEnum):
-    """残疾类别：视力、听力、言语、肢体、智力、精神、多重."""
-
-    VISUAL = "visual"
-    HEARING = "hearing"
-    SPEECH = "speech"
-    PHYSICAL = "physical"
-    INTELLECTUAL = "intellectual"
-    MENTAL = "mental"
-    MULTIPLE = "multiple"
 
 
 class IncomeKind(StrEnum):

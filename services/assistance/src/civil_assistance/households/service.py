@@ -1,13 +1,11 @@
 """Use cases of households and their members; each commits exactly once."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import ColumnElement, func
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from civil_assistance.db import AuditEvent
 from civil_assistance.households.enums import (
@@ -46,7 +44,7 @@ from civil_assistance.households.schemas import (
     check_disability,
 )
 from civil_shared.auth import Principal
-from civil_shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from civil_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.database import unique_or_conflict
@@ -171,17 +169,6 @@ def _touch(household: Household) -> None:
     household.updated_at = func.now()
 
 
-@asynccontextmanager
-async def _stale_is_412(session: AsyncSession) -> AsyncIterator[None]:
-    # The version in the UPDATE's WHERE clause is what decides between two
-    # writers that both passed the If-Match check.
-    try:
-        yield
-    except StaleDataError as exc:
-        await session.rollback()
-        raise PreconditionFailed() from exc
-
-
 class HouseholdService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -257,9 +244,8 @@ class HouseholdService:
         household.in_poverty_alleviation = data.in_poverty_alleviation
         household.properties = [_new_property(p) for p in data.properties]
         _touch(household)
-        async with _stale_is_412(self.session):
-            await self.repository.flush()
-            await self.session.commit()
+        await self.repository.flush()
+        await self.session.commit()
         return to_out(household)
 
     async def delete(
@@ -272,9 +258,8 @@ class HouseholdService:
                 "该家庭正在享受救助，须先终止保障再删除",
                 code="ASSISTANCE_HOUSEHOLD_ENROLLED",
             )
-        async with _stale_is_412(self.session):
-            await self.repository.delete(household)
-            await self.session.commit()
+        await self.repository.delete(household)
+        await self.session.commit()
 
     # --- members -----------------------------------------------------------
 
@@ -299,7 +284,7 @@ class HouseholdService:
         await self._ensure_in_no_other_household([data.id_number], besides=household.id)
         household.members.append(_new_member(data))
         _touch(household)
-        async with unique_or_conflict(self.session, RACE), _stale_is_412(self.session):
+        async with unique_or_conflict(self.session, RACE):
             await self.repository.flush()
             await self.session.commit()
         return to_out(household)
@@ -328,7 +313,7 @@ class HouseholdService:
         if patch.incomes is not None:
             _replace_incomes(member, patch.incomes)
         _touch(household)
-        async with unique_or_conflict(self.session, RACE), _stale_is_412(self.session):
+        async with unique_or_conflict(self.session, RACE):
             await self._change_relation(household, member, patch)
             await self.repository.flush()
             await self.session.commit()
@@ -348,9 +333,8 @@ class HouseholdService:
             raise head_required()
         household.members.remove(member)
         _touch(household)
-        async with _stale_is_412(self.session):
-            await self.repository.flush()
-            await self.session.commit()
+        await self.repository.flush()
+        await self.session.commit()
         return to_out(household)
 
     # --- helpers -----------------------------------------------------------

@@ -58,8 +58,7 @@ async def find_parameter(
 ) -> AssistanceParameter | None:
     """The row that applies: the latest year up to ``year`` that has one, and within
     it the most specific area (village, township, city) on ``area_code``'s path."""
-    code = AreaCode(area_code)
-    areas = [str(code), *(str(a) for a in reversed(code.ancestors))]
+    areas = [str(a) for a in AreaCode(area_code).lineage]
     return await ParameterRepository(session).applicable(key=key.value, year=year, area_codes=areas)
 
 

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_assistance.enrolments.models import Enrolment
 from civil_assistance.enrolments.repository import EnrolmentRepository
 from civil_assistance.enrolments.schemas import EnrolmentStatus
-from civil_assistance.enrolments.service import enrolment_not_found
 from civil_assistance.enrolments.service import to_out as enrolment_out
+from civil_assistance.enrolments.service import visible_enrolment
 from civil_assistance.entitlements.reviews import gradual_exit_last_period, review_due_date
 from civil_assistance.parameters.schemas import ParameterKey
 from civil_assistance.parameters.service import parameter_value, review_intervals
@@ -26,7 +26,7 @@ from civil_assistance.reviews.schemas import (
 from civil_shared.auth import Principal
 from civil_shared.errors import Conflict, Unprocessable
 from civil_shared.pagination import Page, PageParams
-from civil_shared.runtime.scoping import area_condition, ensure_visible
+from civil_shared.runtime.scoping import area_condition
 from civil_shared.runtime.versioning import check_version
 from civil_shared.types import AreaCode, Period
 
@@ -160,9 +160,4 @@ class ReviewService:
         ]
 
     async def _visible(self, enrolment_id: uuid.UUID, principal: Principal) -> Enrolment:
-        enrolment = await self.enrolments.get(enrolment_id)
-        missing = enrolment_not_found(enrolment_id)
-        if enrolment is None:
-            raise missing
-        ensure_visible(principal, enrolment.area_code, missing)
-        return enrolment
+        return await visible_enrolment(self.enrolments, enrolment_id, principal)

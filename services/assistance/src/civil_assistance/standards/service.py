@@ -62,11 +62,6 @@ def standard_missing(programme: StandardProgramme, area_code: str, period: Perio
     )
 
 
-def _candidate_areas(area_code: AreaCode) -> list[str]:
-    # The area itself first, then the township, then the city: most specific wins.
-    return [str(area_code), *(str(a) for a in reversed(area_code.ancestors))]
-
-
 async def find_standard_in_force(
     session: AsyncSession, programme: StandardProgramme, area_code: str, period: Period
 ) -> StandardOut | None:
@@ -75,7 +70,7 @@ async def find_standard_in_force(
     row = await StandardRepository(session).in_force(
         programme=programme.value,
         year=period.year,
-        area_codes=_candidate_areas(AreaCode(area_code)),
+        area_codes=[str(a) for a in AreaCode(area_code).lineage],  # most specific wins
     )
     return None if row is None else to_out(row)
 
