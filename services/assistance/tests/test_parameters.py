@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.db import AuditEvent
 from civil_assistance.entitlements import ReviewIntervals
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.models import AssistanceParameter
-from civil_assistance.parameters.schemas import ParameterKey
 from civil_assistance.parameters.service import find_parameter, parameter_value, review_intervals
 from civil_cli.pytest_plugin import Tokens
 from civil_shared.errors import Conflict

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.db import AuditEvent
 from civil_assistance.entitlements import tekun_basic_floor_ok
-from civil_assistance.parameters.schemas import ParameterKey
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.service import parameter_value
 from civil_assistance.standards.models import AssistanceStandard
 from civil_assistance.standards.repository import StandardRepository, StandardRow

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Final, Self
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -481,6 +481,17 @@ class AreaCode(_ValidatedStr):
 
 
 TIANMEN: Final = AreaCode("429006")
+
+
+def inside_tianmen(area_code: AreaCode) -> AreaCode:
+    """``ValueError`` (Chinese) unless the code is Tianmen or lies inside it."""
+    if not TIANMEN.contains(area_code):
+        raise ValueError("区域应在天门市（429006）范围内")
+    return area_code
+
+
+#: An area the bureau administers: Tianmen itself, a township-level unit, a village.
+TianmenAreaCode = Annotated[AreaCode, AfterValidator(inside_tianmen)]
 
 
 # --- Month period -----------------------------------------------------------

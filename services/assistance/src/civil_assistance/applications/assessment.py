@@ -21,7 +21,7 @@ from civil_assistance.entitlements.tekun import (
 )
 from civil_assistance.households.income import age_of, counted_incomes, living_members
 from civil_assistance.households.models import Household
-from civil_assistance.parameters.schemas import ParameterKey
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.service import parameter_value
 from civil_assistance.standards.schemas import StandardProgramme
 from civil_assistance.standards.service import standard_in_force

@@ -32,7 +32,7 @@ from civil_assistance.enrolments.service import already_enrolled
 from civil_assistance.entitlements.reviews import IncomeStability, review_due_date
 from civil_assistance.households.income import living_members
 from civil_assistance.households.models import Household
-from civil_assistance.parameters.schemas import ParameterKey
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.service import parameter_value, review_intervals
 from civil_shared.auth import Principal
 from civil_shared.errors import Conflict, Forbidden, NotFound, Unprocessable

@@ -1,34 +1,8 @@
-import uuid
-from datetime import date
-from decimal import Decimal
-
-from sqlalchemy import CheckConstraint, Numeric, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
-
 from civil_assistance.db import Base
-from civil_assistance.parameters.schemas import ParameterKey
-from civil_shared.runtime.database import Timestamps, one_of
-from civil_shared.runtime.versioning import Versioned
+from civil_assistance.parameters.keys import ParameterKey
+from civil_shared.runtime.parameters import ParameterMixin
 
 
-class AssistanceParameter(Versioned, Timestamps, Base):
-    """The value of one policy parameter for one year and area (the city, or a township)."""
-
+class AssistanceParameter(ParameterMixin, Base):
     __tablename__ = "assistance_parameter"
-    __table_args__ = (
-        UniqueConstraint("key", "year", "area_code"),
-        CheckConstraint("value >= 0", name="value_non_negative"),
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
-        CheckConstraint(one_of("key", ParameterKey), name="key_known"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(
-        primary_key=True, server_default=text("gen_random_uuid()")
-    )
-    key: Mapped[str] = mapped_column(String(60))
-    year: Mapped[int]
-    area_code: Mapped[str] = mapped_column(String(12), index=True)
-    # Four places: shares such as 1/6 (0.1667) do not fit in money's two.
-    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
-    effective_date: Mapped[date]
-    source: Mapped[str | None] = mapped_column(Text)
+    __parameter_keys__ = ParameterKey

@@ -10,7 +10,7 @@ from civil_assistance.enrolments.models import ENROLLED_STATUSES, EnrolledPerson
 from civil_assistance.entitlements.dibao import income_per_person, is_edge_of_dibao
 from civil_assistance.households.income import counted_incomes, living_members
 from civil_assistance.households.models import Household, HouseholdMember
-from civil_assistance.parameters.schemas import ParameterKey
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.service import find_parameter
 from civil_assistance.standards.schemas import StandardProgramme
 from civil_assistance.standards.service import find_standard_in_force

@@ -11,7 +11,7 @@ from civil_assistance.enrolments.schemas import EnrolmentStatus
 from civil_assistance.enrolments.service import to_out as enrolment_out
 from civil_assistance.enrolments.service import visible_enrolment
 from civil_assistance.entitlements.reviews import gradual_exit_last_period, review_due_date
-from civil_assistance.parameters.schemas import ParameterKey
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.service import parameter_value, review_intervals
 from civil_assistance.reviews.models import EnrolmentReview
 from civil_assistance.reviews.repository import ReviewRepository

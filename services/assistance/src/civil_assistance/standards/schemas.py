@@ -4,9 +4,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from civil_shared.types import TIANMEN, Amount, AreaCode, Money
+from civil_shared.types import TIANMEN, Amount, AreaCode, Money, TianmenAreaCode
 
 
 class StandardProgramme(StrEnum):
@@ -39,26 +39,15 @@ def effective_near_year(effective_date: date, year: int) -> None:
         raise ValueError("执行日期应在标准年度内或相邻年度")
 
 
-def inside_tianmen(area_code: AreaCode) -> AreaCode:
-    if not TIANMEN.contains(area_code):
-        raise ValueError("适用区域应在天门市（429006）范围内")
-    return area_code
-
-
 class StandardCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     programme: StandardProgramme = Field(description="标准类别")
     year: int = Field(ge=2000, le=2100, description="年度")
-    area_code: AreaCode = Field(default=TIANMEN, description="适用区域（默认全市）")
+    area_code: TianmenAreaCode = Field(default=TIANMEN, description="适用区域（默认全市）")
     amount: Amount = Field(description="标准金额（元）")
     unit: StandardUnit = Field(description="计量单位：每人每月或每人每年")
     effective_date: date = Field(description="执行日期")
-
-    @field_validator("area_code")
-    @classmethod
-    def _area_inside_tianmen(cls, value: AreaCode) -> AreaCode:
-        return inside_tianmen(value)
 
     @model_validator(mode="after")
     def _effective_in_year(self) -> Self:

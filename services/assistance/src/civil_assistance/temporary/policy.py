@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from civil_assistance.parameters.schemas import ParameterKey
+from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.parameters.service import parameter_value
 from civil_assistance.standards.schemas import StandardProgramme
 from civil_assistance.standards.service import standard_in_force
