@@ -62,7 +62,9 @@ def create_database(pg_server_url: str) -> Iterator[Callable[[str], str]]:
     created: list[str] = []
 
     def create(name: str) -> str:
-        dbname = f"test_{name}_{_worker()}"[:63]
+        # The pid too: two test runs on one server (two checkouts, or CI beside a
+        # developer) must not drop each other's databases.
+        dbname = f"test_{name}_{_worker()}_{os.getpid()}"[:63]
         database.drop_database(pg_server_url, dbname)
         database.ensure_database(pg_server_url, dbname)
         created.append(dbname)
