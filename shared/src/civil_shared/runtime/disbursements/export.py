@@ -8,13 +8,13 @@ from typing import IO
 
 import xlsxwriter
 
-from civil_assistance.disbursements.models import DisbursementLine
+from civil_shared.runtime.disbursements.models import DisbursementLineMixin
 from civil_shared.types import IdNumber
 
-HEADER = ("区划代码", "领款人", "身份证号", "保障人数", "发放金额（元）", "保障记录")
+HEADER = ("区划代码", "领款人", "身份证号", "保障人数", "发放金额（元）", "记录编号")
 
 
-def _row(line: DisbursementLine, reveal: bool) -> tuple[str, ...]:
+def _row(line: DisbursementLineMixin, reveal: bool) -> tuple[str, ...]:
     id_number = line.payee_id_number if reveal else IdNumber(line.payee_id_number).masked
     return (
         line.area_code,
@@ -22,12 +22,12 @@ def _row(line: DisbursementLine, reveal: bool) -> tuple[str, ...]:
         id_number,
         str(line.persons),
         f"{line.amount:.2f}",
-        str(line.enrolment_id),
+        str(getattr(line, line.__line_reference__)),
     )
 
 
 async def csv_chunks(
-    lines: AsyncIterator[DisbursementLine], reveal: bool, batch: int = 1000
+    lines: AsyncIterator[DisbursementLineMixin], reveal: bool, batch: int = 1000
 ) -> AsyncIterator[bytes]:
     """UTF-8 with a BOM, so Excel opens the Chinese header correctly."""
     buffer = io.StringIO()
@@ -45,7 +45,7 @@ async def csv_chunks(
     yield buffer.getvalue().encode()
 
 
-async def xlsx_file(lines: AsyncIterator[DisbursementLine], reveal: bool) -> IO[bytes]:
+async def xlsx_file(lines: AsyncIterator[DisbursementLineMixin], reveal: bool) -> IO[bytes]:
     """The workbook in a temporary file (constant memory, whatever the run's size)."""
     target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})

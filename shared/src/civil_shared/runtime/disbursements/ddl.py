@@ -1,0 +1,67 @@
+"""The database's own guard of paid runs, for every service's migrations.
+
+One statement each: asyncpg runs a single command per call. Lines are checked
+once per statement (transition tables), not per row: a run writes a million.
+"""
+
+PAID_RUN_GUARD = [
+    """
+CREATE FUNCTION refuse_change_to_paid_run() RETURNS trigger AS $$
+BEGIN
+    IF OLD.status = 'paid' THEN
+        RAISE EXCEPTION 'disbursement run % is paid and cannot change', OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$ LANGUAGE plpgsql
+""",
+    """
+CREATE FUNCTION refuse_lines_of_paid_run() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM 1 FROM disbursement_run r
+        WHERE r.status = 'paid' AND r.id IN (SELECT DISTINCT run_id FROM changed_new);
+    ELSE
+        PERFORM 1 FROM disbursement_run r
+        WHERE r.status = 'paid' AND r.id IN (SELECT DISTINCT run_id FROM changed_old);
+    END IF;
+    IF FOUND THEN
+        RAISE EXCEPTION 'disbursement run is paid and cannot change'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+""",
+    """
+CREATE TRIGGER disbursement_run_paid_guard
+    BEFORE UPDATE OR DELETE ON disbursement_run
+    FOR EACH ROW EXECUTE FUNCTION refuse_change_to_paid_run()
+""",
+    """
+CREATE TRIGGER disbursement_line_paid_guard_insert
+    AFTER INSERT ON disbursement_line REFERENCING NEW TABLE AS changed_new
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_lines_of_paid_run()
+""",
+    """
+CREATE TRIGGER disbursement_line_paid_guard_update
+    AFTER UPDATE ON disbursement_line REFERENCING OLD TABLE AS changed_old
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_lines_of_paid_run()
+""",
+    """
+CREATE TRIGGER disbursement_line_paid_guard_delete
+    AFTER DELETE ON disbursement_line REFERENCING OLD TABLE AS changed_old
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_lines_of_paid_run()
+""",
+]
+
+DROP_PAID_RUN_GUARD = [
+    *(
+        f"DROP TRIGGER disbursement_line_paid_guard_{event} ON disbursement_line"
+        for event in ("insert", "update", "delete")
+    ),
+    "DROP TRIGGER disbursement_run_paid_guard ON disbursement_run",
+    "DROP FUNCTION refuse_lines_of_paid_run()",
+    "DROP FUNCTION refuse_change_to_paid_run()",
+]
