@@ -1,0 +1,35 @@
+"""Bulk import from CSV (UTF-8 or GBK) or Excel: all-or-nothing, a per-row report, COPY.
+
+``reading`` turns an upload into rows of text, ``columns`` and ``cells`` say
+what a row holds and how a typed cell reads, ``report`` collects problems,
+``template`` makes the downloadable template, ``copying`` writes by COPY, and
+``register`` puts them together for the common case of one register table.
+"""
+
+from civil_shared.runtime.imports.cells import a_date, choice, id_number_text, yes_no
+from civil_shared.runtime.imports.columns import Column, ColumnSet
+from civil_shared.runtime.imports.copying import copy_records
+from civil_shared.runtime.imports.reading import MAX_UPLOAD_BYTES, Upload, receive_upload
+from civil_shared.runtime.imports.register import ImportResult, RegisterImport, RowError
+from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Problems
+from civil_shared.runtime.imports.routes import add_import_routes
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "Column",
+    "ColumnSet",
+    "ImportProblem",
+    "ImportReport",
+    "ImportResult",
+    "Problems",
+    "RegisterImport",
+    "RowError",
+    "Upload",
+    "a_date",
+    "add_import_routes",
+    "choice",
+    "copy_records",
+    "id_number_text",
+    "receive_upload",
+    "yes_no",
+]

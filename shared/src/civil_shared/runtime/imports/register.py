@@ -1,0 +1,163 @@
+"""Importing a register: one record per row, keyed by a column unique in the register.
+
+Every row is read and checked before anything is written: cells (a pydantic
+TypedDict), the service's row rules, duplicates in the file, the caller's
+areas, then one look-up of the keys already registered. Any problem and the
+answer is the 422 report with nothing written; otherwise one COPY and one
+commit.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from civil_shared.auth import Principal
+from civil_shared.errors import Conflict, Unprocessable
+from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
+from civil_shared.runtime.database import UNIQUE_VIOLATION
+from civil_shared.runtime.imports.columns import ColumnSet
+from civil_shared.runtime.imports.copying import copy_records
+from civil_shared.runtime.imports.reading import FileFormat, Table, Upload, read_table
+from civil_shared.runtime.imports.report import Problems
+
+R = TypeVar("R")
+
+
+class RowError(ValueError):
+    """A row rule broken: the field it concerns and the Chinese message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class ImportResult(BaseModel):
+    rows: int = Field(description="导入的记录数")
+    format: FileFormat = Field(description="读取的文件格式")
+    encoding: str | None = Field(
+        description="CSV 实际使用的编码（utf-8、utf-8-sig 或 gb18030）；Excel 文件为空"
+    )
+
+
+@dataclass(frozen=True)
+class RegisterImport(Generic[R]):
+    """What a service says of one register's import."""
+
+    prefix: str  # problem codes: <PREFIX>_IMPORT_<WHAT>
+    table: str
+    columns: ColumnSet
+    cells: TypeAdapter[R]  # the row's cells, by column key
+    record_columns: Sequence[str]  # the COPY's columns, in the order of ``to_record``
+    #: The record to COPY (ids and defaults made here); raise RowError for a broken rule.
+    to_record: Callable[[R], tuple[Any, ...]]
+    key: str  # the column unique in the register (an ID number, say)
+    #: Which of these keys are registered already.
+    registered: Callable[[AsyncSession, list[str]], Awaitable[set[str]]]
+    audit_model: type[AuditEventMixin]
+    area_key: str | None = "area_code"  # the column the caller's areas must cover
+    key_label: str = "身份证号"
+
+    async def run(
+        self, session: AsyncSession, upload: Upload, principal: Principal
+    ) -> ImportResult:
+        # Parsing and checking a large file is CPU work: off the event loop.
+        table, problems, records, rows_of = await asyncio.to_thread(self._check, upload, principal)
+        if not problems.count:
+            for key in await self.registered(session, list(rows_of)):
+                problems.add(rows_of[key], self.key, f"该{self.key_label}已登记，不能重复导入")
+        if problems.count:
+            raise problems.failure(table, self.prefix)
+        # Recorded first: it also opens the transaction the COPY must run in.
+        await record_event(
+            session,
+            self.audit_model,
+            action=AuditAction.BULK,
+            entity=self.table,
+            new_values={
+                "source": "import",
+                "rows": len(records),
+                "filename": upload.filename,
+                "format": table.format,
+                "encoding": table.encoding,
+            },
+        )
+        try:
+            await copy_records(session, self.table, self.record_columns, records)
+        except Exception as exc:
+            await session.rollback()
+            if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
+                raise Conflict(
+                    "导入期间有记录被他人登记，未导入任何数据，请重新导入",
+                    code=f"{self.prefix}_IMPORT_CONFLICT",
+                ) from exc
+            raise
+        await session.commit()
+        return ImportResult(rows=len(records), format=table.format, encoding=table.encoding)
+
+    def _check(
+        self, upload: Upload, principal: Principal
+    ) -> tuple[Table, Problems, list[tuple[Any, ...]], dict[str, int]]:
+        table = read_table(upload, prefix=self.prefix)
+        problems = Problems(self.columns)
+        header = next(table.rows, None)
+        if header is None:
+            raise Unprocessable("导入文件为空", code=f"{self.prefix}_IMPORT_EMPTY")
+        positions = self._header(*header, problems)
+        if problems.count:
+            raise problems.failure(table, self.prefix)
+        records: list[tuple[Any, ...]] = []
+        rows_of: dict[str, int] = {}  # key -> the row it was first on
+        for number, cells in table.rows:
+            size = len(cells)
+            values = {
+                key: value
+                for index, key in positions
+                if index < size and (value := cells[index].strip())
+            }
+            if not values:
+                continue  # blank lines are harmless
+            try:
+                row = self.cells.validate_python(values)
+                record = self.to_record(row)
+            except ValidationError as exc:
+                problems.add_errors(number, exc)
+                continue
+            except RowError as exc:
+                problems.add(number, exc.field, exc.message)
+                continue
+            key = str(values[self.key])
+            if key in rows_of:
+                problems.add(number, self.key, f"与第 {rows_of[key]} 行的{self.key_label}重复")
+                continue
+            rows_of[key] = number
+            if self.area_key and not principal.sees_area(values.get(self.area_key)):
+                problems.add(number, self.area_key, "不在您负责的区域内")
+                continue
+            records.append(record)
+        if not records and not problems.count:
+            raise Unprocessable("导入文件中没有数据行", code=f"{self.prefix}_IMPORT_EMPTY")
+        return table, problems, records, rows_of
+
+    def _header(self, number: int, cells: list[str], problems: Problems) -> list[tuple[int, str]]:
+        positions: list[tuple[int, str]] = []
+        for index, cell in enumerate(cells):
+            name = cell.strip().lstrip("\ufeff")
+            if not name:
+                continue
+            column = self.columns.column_for(name)
+            if column is None:
+                problems.add(number, name, f"无法识别的列名「{name}」")
+            elif column.key in problems.headers:
+                problems.add(number, column.key, f"列「{name}」重复出现")
+            else:
+                problems.headers[column.key] = name
+                positions.append((index, column.key))
+        for column in self.columns.columns:
+            if column.required and column.key not in problems.headers:
+                problems.add(number, column.key, f"缺少必填列「{column.header_zh}」")
+        return positions

@@ -1,0 +1,103 @@
+"""The upload and template routes of a register's import."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from civil_shared.errors import Problem
+from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports.reading import MAX_UPLOAD_BYTES, receive_upload
+from civil_shared.runtime.imports.register import ImportResult, RegisterImport
+from civil_shared.runtime.imports.report import ImportReport
+from civil_shared.runtime.imports.template import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_template,
+    xlsx_template,
+)
+from civil_shared.runtime.security import Reader, Writer
+
+
+def upload_body(description: str) -> dict[str, Any]:
+    """The multipart body for the OpenAPI document: the route parses it itself,
+    size-limited while it streams."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": description,
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    }
+
+
+def add_import_routes(
+    router: APIRouter,
+    importer: RegisterImport[Any],
+    *,
+    what: str,
+    template_name: str,
+) -> None:
+    """``POST {prefix}/import`` and ``GET {prefix}/import/template`` on ``router``."""
+
+    @router.post(
+        "/import",
+        response_model=ImportResult,
+        status_code=status.HTTP_201_CREATED,
+        summary=f"批量导入{what}（CSV 或 XLSX）",
+        description=(
+            f"每行一条{what}记录，列名可用中文或英文，见导入模板。先校验全部行："
+            f"任何一行有误则不导入任何数据，返回 422（code={importer.prefix}_IMPORT_INVALID），"
+            "report 列出每个错误的行号、字段和说明；全部正确则一次性写入。"
+            f"CSV 可为 UTF-8 或 GBK 编码。文件不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"
+        ),
+        openapi_extra=upload_body("CSV（UTF-8 或 GBK）或 XLSX，每行一条记录"),
+        responses={
+            413: {"model": Problem, "description": "文件过大"},
+            415: {"model": Problem, "description": "不是 multipart/form-data 上传"},
+            422: {"model": ImportReport, "description": "文件有错误，未导入任何数据"},
+            409: {"model": Problem, "description": "导入期间有记录被他人登记"},
+        },
+    )
+    async def import_file(request: Request, principal: Writer, session: SessionDep) -> ImportResult:
+        upload = await receive_upload(request, prefix=importer.prefix)
+        return await importer.run(session, upload, principal)
+
+    @router.get(
+        "/import/template",
+        summary=f"下载{what}导入模板",
+        response_class=Response,
+        responses={
+            200: {
+                "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
+                "description": "表头（XLSX 另含填写说明工作表）",
+            }
+        },
+    )
+    async def import_template(
+        _: Reader,
+        format: Annotated[Literal["csv", "xlsx"], Query(description="文件格式")] = "xlsx",
+    ) -> Response:
+        if format == "csv":
+            content, media_type = csv_template(importer.columns), CSV_MEDIA_TYPE
+        else:
+            content, media_type = xlsx_template(importer.columns, what), XLSX_MEDIA_TYPE
+        return Response(
+            content,
+            media_type=media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{template_name}-template.{format}"'
+            },
+        )
