@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -37,6 +37,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: What a service starts with its app and stops with it (its clients of other services).
+ServiceLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
 def bind_database(
     app: FastAPI, engine: AsyncEngine | None, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -52,8 +56,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if owns_engine:
         engine = create_engine(settings)
         bind_database(app, engine, create_sessionmaker(engine))
+    service_lifespan: ServiceLifespan | None = app.state.service_lifespan
     try:
-        yield
+        if service_lifespan is None:
+            yield
+        else:
+            async with service_lifespan(app):
+                yield
     finally:
         if owns_engine and app.state.engine is not None:
             await app.state.engine.dispose()
@@ -68,8 +77,14 @@ def create_service_app(
     audit_model: type[AuditEventMixin],
     version: str = "0.1.0",
     openapi_tags: list[dict[str, Any]] | None = None,
+    lifespan: ServiceLifespan | None = None,
 ) -> FastAPI:
-    """Build a service: routes, error handling, security, audit, health and metrics."""
+    """Build a service: routes, error handling, security, audit, health and metrics.
+
+    ``lifespan`` runs inside the runtime's own (after the database is bound), for
+    what the service opens at start and closes at stop, such as its
+    :class:`~civil_shared.runtime.internal.InternalClient` of another service.
+    """
     configure_logging(settings.log_level, settings.log_format)
     install_audit_hook(audit_model)
     app = FastAPI(
@@ -84,6 +99,7 @@ def create_service_app(
     app.state.key_source = KeySource(settings)
     app.state.metrics = Metrics(settings.service_name)
     app.state.sessionmaker = None
+    app.state.service_lifespan = lifespan
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     app.include_router(health.router)
