@@ -13,8 +13,16 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from civil_cli.keys import DevKeys, ensure_dev_keys, jwk_thumbprint, mint_token
-from civil_shared.auth import Role, TokenVerifier, load_jwks
+from civil_cli.keys import (
+    DevKeys,
+    ensure_dev_keys,
+    jwk_thumbprint,
+    mint_token,
+    write_service_token,
+)
+from civil_cli.runner import service_env
+from civil_cli.services import spec
+from civil_shared.auth import Principal, Role, Scope, TokenVerifier, load_jwks
 
 
 @pytest.fixture
@@ -149,3 +157,29 @@ def test_bad_claims_fail_when_minting(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         mint_token(keys, sub="someone", **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_service_token_lets_the_service_call_internal_apis(keys: DevKeys) -> None:
+    path = write_service_token(keys, "welfare")
+    token = path.read_text().strip()
+    verifier = TokenVerifier(load_jwks(keys.jwks_path.read_text()))
+    principal = Principal.from_claims(verifier.verify(token))
+    assert principal.sub == "civil-welfare"
+    assert principal.has_role(Role.SERVICE)
+    assert principal.has_scope(Scope.INTERNAL)
+    assert principal.reads_pii
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_runner_tells_each_service_its_peers_and_its_token(
+    keys: DevKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WELFARE_SERVICE_TOKEN_FILE", raising=False)
+    monkeypatch.delenv("WELFARE_SERVICE_TOKEN", raising=False)
+    monkeypatch.delenv("WELFARE_ASSISTANCE_URL", raising=False)
+    monkeypatch.setenv("WELFARE_GATEWAY_URL", "http://gateway.example")
+    env = service_env(spec("welfare"), "postgresql://db/civil_welfare", keys, "0.0.0.0")  # noqa: S104
+    assert env["WELFARE_ASSISTANCE_URL"] == f"http://127.0.0.1:{spec('assistance').port}"
+    assert env["WELFARE_GATEWAY_URL"] == "http://gateway.example"  # the operator's wins
+    assert "WELFARE_WELFARE_URL" not in env
+    assert Path(env["WELFARE_SERVICE_TOKEN_FILE"]).read_text().count(".") == 2

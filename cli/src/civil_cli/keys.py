@@ -23,12 +23,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from civil_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Role
+from civil_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Role, Scope
 from civil_shared.types import AreaCode
 
 PRIVATE_KEY_FILE = "signing-key.pem"
 JWKS_FILE = "jwks.json"
 ALGORITHM = "RS256"
+#: A service's own token, re-minted at every ``civil run``: it must outlive any
+#: session of the platform, and the services re-read the file when it changes.
+SERVICE_TOKEN_TTL = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -171,3 +174,23 @@ def mint_token(
     if name is not None:
         claims["name"] = name
     return jwt.encode(claims, keys.private_key, algorithm=ALGORITHM, headers={"kid": keys.kid})
+
+
+def write_service_token(keys: DevKeys, service: str, ttl: timedelta = SERVICE_TOKEN_TTL) -> Path:
+    """Mint the token ``service`` calls the other services' internal APIs with.
+
+    Role ``service`` with the ``internal`` and ``pii:read`` scopes (internal answers
+    carry ID numbers), written next to the key as ``service-<name>.jwt``, readable
+    by its owner only. In production the gateway issues this token instead.
+    """
+    token = mint_token(
+        keys,
+        sub=f"civil-{service}",
+        roles=[Role.SERVICE.value],
+        scopes=[Scope.INTERNAL.value, Scope.PII_READ.value],
+        ttl=ttl,
+        name=f"{service} service",
+    )
+    path = keys.private_key_path.parent / f"service-{service}.jwt"
+    _write_atomically(path, (token + "\n").encode(), mode=0o600)
+    return path

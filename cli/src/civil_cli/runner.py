@@ -28,8 +28,8 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from civil_cli import database
-from civil_cli.keys import DevKeys, ensure_dev_keys
-from civil_cli.services import ServiceSpec
+from civil_cli.keys import DevKeys, ensure_dev_keys, write_service_token
+from civil_cli.services import SERVICES, ServiceSpec
 from civil_shared.runtime.migrations import upgrade
 from civil_shared.runtime.settings import asyncpg_url
 
@@ -192,11 +192,19 @@ def _source_dirs(service: ServiceSpec) -> list[Path]:
     return dirs
 
 
-def service_env(service: ServiceSpec, database_url: str, keys: DevKeys) -> dict[str, str]:
+def service_env(
+    service: ServiceSpec, database_url: str, keys: DevKeys, host: str = "127.0.0.1"
+) -> dict[str, str]:
     env = dict(os.environ)
     env[service.env("DATABASE_URL")] = asyncpg_url(database_url)
     if not env.get(service.env("JWKS_FILE")) and not env.get(service.env("JWKS_URL")):
         env[service.env("JWKS_FILE")] = str(keys.jwks_path)
+    # How the service reaches its peers' internal APIs: their URLs and its own token.
+    for peer in SERVICES:
+        if peer != service:
+            env.setdefault(service.env(f"{peer.name.upper()}_URL"), base_url(host, peer))
+    if not env.get(service.env("SERVICE_TOKEN_FILE")) and not env.get(service.env("SERVICE_TOKEN")):
+        env[service.env("SERVICE_TOKEN_FILE")] = str(write_service_token(keys, service.name))
     env.setdefault(service.env("LOG_FORMAT"), "console")
     env["PYTHONUNBUFFERED"] = "1"  # logs must reach the console as they happen
     return env
@@ -422,7 +430,7 @@ def run(
             console.say("Starting the services...")
             width = max(len(s.name) for s in services)
             for service in services:
-                env = service_env(service, urls[service.name], keys)
+                env = service_env(service, urls[service.name], keys, host)
                 child = start_service(
                     service, host=host, reload=reload, env=env, console=console, width=width
                 )
