@@ -1,4 +1,4 @@
-"""Set-based database work of the import: one lookup, three COPYs, one audit event."""
+"""Set-based database work of the import: per chunk of rows, one lookup and three COPYs."""
 
 import uuid
 from collections.abc import Iterable
@@ -47,14 +47,14 @@ async def households_of(session: AsyncSession, id_numbers: Iterable[str]) -> dic
 
 
 async def copy_plan(session: AsyncSession, plan: Plan) -> None:
-    """COPY the plan's rows on the session's own connection, inside its transaction.
-
-    The session must already be in a transaction (a statement has run), or the
-    driver would COPY outside it, in autocommit.
-    """
+    """COPY the plan's rows on the session's own connection, inside its transaction."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
+    if not driver.is_in_transaction():
+        # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement; without
+        # one the driver would COPY outside the transaction, in autocommit.
+        await connection.exec_driver_sql("SELECT 1")
     if not driver.is_in_transaction():
         raise RuntimeError("COPY outside the session's transaction")
     await driver.copy_records_to_table(

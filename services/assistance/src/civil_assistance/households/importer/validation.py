@@ -1,4 +1,4 @@
-"""Every row checked before anything is written: fields, then the rules across rows.
+"""Every row checked before anything is committed: fields, then the rules across rows.
 
 The result is either a list of problems (row, field, Chinese message) or the
 plan: the rows of ``household``, ``household_member`` and ``member_income``
@@ -7,7 +7,7 @@ ready for COPY, with ids made here so the rows can reference each other.
 
 import itertools
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -104,6 +104,7 @@ class PlanBuilder:
         self._households: dict[str, _Household] = {}
         #: ID number → row, for duplicates in the file and the database check.
         self.id_rows: dict[str, int] = {}
+        self._new_ids: list[str] = []
 
     # --- problems ----------------------------------------------------------
 
@@ -273,6 +274,7 @@ class PlanBuilder:
             ok = False
         else:
             self.id_rows[id_number] = number
+            self._new_ids.append(id_number)
         return values if ok else None
 
     # --- after the last row ------------------------------------------------
@@ -293,8 +295,11 @@ class PlanBuilder:
                 f"身份证号 {IdNumber(id_number).masked} 已是其他家庭（{household_id}）的成员",
             )
 
-    def id_numbers(self) -> Iterable[str]:
-        return self.id_rows.keys()
+    def take(self) -> tuple[Plan, list[str]]:
+        """The rows planned, and the ID numbers first seen, since the last take."""
+        plan, id_numbers = self.plan, self._new_ids
+        self.plan, self._new_ids = Plan(), []
+        return plan, id_numbers
 
 
 def _message(error: Mapping[str, Any]) -> str:
