@@ -2,6 +2,22 @@
 
 from fastapi import APIRouter
 
+from civil_welfare.disability.router import grants_router as disability_grants_router
+from civil_welfare.disability.router import router as disability_router
+from civil_welfare.elderly.router import router as elderly_router
+from civil_welfare.funeral.router import routers as funeral_routers
+from civil_welfare.hard_up_elderly.router import router as hard_up_elderly_router
+from civil_welfare.high_age.router import router as high_age_router
+from civil_welfare.institutions.router import routers as institution_routers
 from civil_welfare.parameters.router import router as parameters_router
 
-routers: list[APIRouter] = [parameters_router]
+routers: list[APIRouter] = [
+    parameters_router,
+    elderly_router,
+    high_age_router,
+    hard_up_elderly_router,
+    *institution_routers,
+    *funeral_routers,
+    disability_router,
+    disability_grants_router,
+]
