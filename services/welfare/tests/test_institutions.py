@@ -2,11 +2,13 @@
 disabled tekun residents (one institution at a time), closed-management periods that never
 overlap (held by the database), summaries, area scoping."""
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -685,3 +687,47 @@ async def test_the_institution_summary_leaves_out_closed_institutions(
     townships = {t["area_code"]: t for t in body["by_township"]}
     assert townships[DUOBAO]["disabled_tekun_residents"] == 1
     assert townships[TUOSHI]["residents"] == 10
+
+
+# --- real concurrency (committed writes on separate connections) --------------------------
+
+
+async def test_concurrent_admissions_do_not_outgrow_the_residents(
+    committed_app: FastAPI, tokens: Tokens
+) -> None:
+    transport = httpx.ASGITransport(app=committed_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        inst = await create(client, tokens, residents_count=1)
+        responses = await asyncio.gather(
+            *(admit(client, tokens, inst, resident()) for _ in range(4))
+        )
+        ledger = await client.get(
+            f"{URL}/{inst['id']}/disabled-tekun-residents", headers=city(tokens)
+        )
+
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201, 409, 409, 409]
+    assert ledger.json()["total"] == 1
+
+
+async def test_concurrent_overlapping_periods_leave_one(
+    committed_app: FastAPI, tokens: Tokens
+) -> None:
+    transport = httpx.ASGITransport(app=committed_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        inst = await create(client, tokens)
+        responses = await asyncio.gather(
+            *(
+                close_in(client, tokens, inst, start_date=f"2020-02-0{day}", end_date=None)
+                for day in range(1, 5)
+            )
+        )
+        periods = await client.get(
+            f"{URL}/{inst['id']}/closed-management-periods", headers=city(tokens)
+        )
+
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {
+        "WELFARE_CLOSURE_OVERLAPS"
+    }
+    assert periods.json()["total"] == 1

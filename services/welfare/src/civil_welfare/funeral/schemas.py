@@ -113,14 +113,20 @@ class WaiverPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    deceased_name: str | None = Field(default=None, min_length=1, max_length=100)
-    death_date: date | None = None
-    area_code: AreaCode | None = None
-    family_programme: FamilyProgramme | None = None
-    items: list[WaivedItem] | None = Field(default=None, min_length=1)
-    amount: Amount | None = None
-    approved_by: str | None = Field(default=None, min_length=2, max_length=100)
-    approved_date: date | None = None
+    deceased_name: str | None = Field(
+        default=None, min_length=1, max_length=100, description="逝者姓名"
+    )
+    death_date: date | None = Field(default=None, description="死亡日期")
+    area_code: AreaCode | None = Field(default=None, description="户籍所在村（社区）12位代码")
+    family_programme: FamilyProgramme | None = Field(default=None, description="家庭救助类别")
+    items: list[WaivedItem] | None = Field(
+        default=None, min_length=1, description="减免项目（整体替换）"
+    )
+    amount: Amount | None = Field(default=None, description="减免金额（元）")
+    approved_by: str | None = Field(
+        default=None, min_length=2, max_length=100, description="审批人（或审批单位）"
+    )
+    approved_date: date | None = Field(default=None, description="审批日期")
     notes: str | None = Field(default=None, max_length=2000, description="备注（null 清空）")
 
     _area = field_validator("area_code")(village_area)
@@ -220,11 +226,13 @@ class CemeteryPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=2, max_length=200)
-    status: CemeteryStatus | None = None
-    year_built: int | None = Field(default=None, ge=EARLIEST_YEAR, le=2100)
-    graves_capacity: int | None = Field(default=None, ge=1, le=1_000_000)
-    pilot: bool | None = None
+    name: str | None = Field(default=None, min_length=2, max_length=200, description="公墓名称")
+    status: CemeteryStatus | None = Field(default=None, description="建设状态（只能向前推进）")
+    year_built: int | None = Field(
+        default=None, ge=EARLIEST_YEAR, le=2100, description="建成年份（建成时必填）"
+    )
+    graves_capacity: int | None = Field(default=None, ge=1, le=1_000_000, description="规划墓穴数")
+    pilot: bool | None = Field(default=None, description="是否为试点")
     notes: str | None = Field(default=None, max_length=2000, description="备注（null 清空）")
 
     @model_validator(mode="after")

@@ -200,7 +200,9 @@ class InstitutionRepository:
 
 
 async def institution_summary(
-    session: AsyncSession, visible: ColumnElement[bool], area_code: str | None = None
+    session: AsyncSession,
+    visible: ColumnElement[bool] | None = None,
+    area_code: str | None = None,
 ) -> InstitutionSummary:
     """Institutions not closed, their beds, residents, staff and active ledger entries,
     in the city (or ``area_code``) and by township — one aggregate."""
@@ -226,7 +228,11 @@ async def institution_summary(
         )
         .select_from(CareInstitution)
         .outerjoin(ledger, ledger.c.institution_id == CareInstitution.id)
-        .where(CareInstitution.status != InstitutionStatus.CLOSED.value, visible, within(area_code))
+        .where(
+            CareInstitution.status != InstitutionStatus.CLOSED.value,
+            visible if visible is not None else true(),
+            within(area_code),
+        )
         .group_by(func.grouping_sets(tuple_(), tuple_(township)))
     )
     total: dict[str, int] = dict.fromkeys(
@@ -249,7 +255,10 @@ async def institution_summary(
 
 
 async def closure_summary(
-    session: AsyncSession, year: int, visible: ColumnElement[bool], area_code: str | None = None
+    session: AsyncSession,
+    year: int,
+    visible: ColumnElement[bool] | None = None,
+    area_code: str | None = None,
 ) -> ClosureSummary:
     """Institutions under closed management at some time in ``year``: the residents and
     staff inside in each institution's latest period of the year, infections of all its
@@ -269,7 +278,11 @@ async def closure_summary(
             .label("latest_first"),
         )
         .join(CareInstitution, CareInstitution.id == ClosedManagementPeriod.institution_id)
-        .where(overlaps(date(year, 1, 1), date(year, 12, 31)), visible, within(area_code))
+        .where(
+            overlaps(date(year, 1, 1), date(year, 12, 31)),
+            visible if visible is not None else true(),
+            within(area_code),
+        )
         .subquery()
     )
     latest = periods.c.latest_first == 1
