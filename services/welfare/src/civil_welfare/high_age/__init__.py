@@ -1,0 +1,1 @@
+"""High-age allowance (高龄津贴): the recipients register, the tiers by age, the monthly lines."""
