@@ -16,7 +16,12 @@ from civil_shared.errors import AppError
 from civil_shared.testing.factories import make_id_number
 from civil_shared.types import Period
 from civil_welfare.db import AuditEvent
-from civil_welfare.hard_up_elderly.payable import payable_lines, payable_lines_of
+from civil_welfare.hard_up_elderly.payable import (
+    hard_up_disabled_lines,
+    hard_up_high_age_lines,
+    payable_lines,
+    payable_lines_of,
+)
 from civil_welfare.hard_up_elderly.schemas import SubsidyKind
 
 URL = "/api/v1/hard-up-elderly-subsidies"
@@ -244,11 +249,9 @@ async def test_the_lines_pay_each_kinds_amount_within_the_periods(
         high_age.json()["id"]: Decimal("100.00"),
         later.json()["id"]: Decimal("100.00"),
     }
-    row = (
-        await session.execute(
-            await payable_lines_of(session, Period("2020-06"), SubsidyKind.HARD_UP_DISABLED)
-        )
-    ).one()
+    high_age_only = await session.execute(await hard_up_high_age_lines(session, Period("2020-06")))
+    assert [str(r.source_id) for r in high_age_only] == [high_age.json()["id"]]
+    row = (await session.execute(await hard_up_disabled_lines(session, Period("2020-06")))).one()
     assert row._mapping == {
         "source_id": uuid.UUID(disabled.json()["id"]),
         "payee_id_number": both["id_number"],

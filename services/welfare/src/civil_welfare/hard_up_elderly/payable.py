@@ -4,7 +4,8 @@ Each kind is its own subsidy with its own amount (``hard_up_high_age_subsidy``,
 ``hard_up_disabled_elderly_subsidy``), read once per area that sets its own and
 bound as parameters. ``payable_lines`` gives one row per grant (a person holding
 both kinds has two rows, one per grant); ``payable_lines_of`` gives one kind only,
-one row per person, for a run per subsidy.
+one row per person, for a run per subsidy; ``hard_up_high_age_lines`` and
+``hard_up_disabled_lines`` are the two with the runs' ``(session, period)`` signature.
 """
 
 from typing import Any
@@ -40,6 +41,16 @@ async def payable_lines(session: AsyncSession, period: Period) -> Select[Any]:
 async def payable_lines_of(session: AsyncSession, period: Period, kind: SubsidyKind) -> Select[Any]:
     """The grants of one ``kind`` to pay for ``period`` (at most one per person)."""
     return await _lines(session, period, [kind])
+
+
+async def hard_up_high_age_lines(session: AsyncSession, period: Period) -> Select[Any]:
+    """经济困难高龄老人补贴: the lines of ``period``."""
+    return await _lines(session, period, [SubsidyKind.HARD_UP_HIGH_AGE])
+
+
+async def hard_up_disabled_lines(session: AsyncSession, period: Period) -> Select[Any]:
+    """经济困难失能老人补贴: the lines of ``period``."""
+    return await _lines(session, period, [SubsidyKind.HARD_UP_DISABLED])
 
 
 async def _lines(session: AsyncSession, period: Period, kinds: list[SubsidyKind]) -> Select[Any]:
