@@ -6,6 +6,7 @@ from civil_shared.runtime.app import create_service_app
 from civil_welfare import models
 from civil_welfare.api import routers
 from civil_welfare.config import WelfareSettings
+from civil_welfare.peers import peer_clients
 
 
 def create_app(settings: WelfareSettings | None = None) -> FastAPI:
@@ -15,6 +16,7 @@ def create_app(settings: WelfareSettings | None = None) -> FastAPI:
         description="留守老人与儿童、孤儿与事实无人抚养儿童、残疾人两项补贴、探访、养老机构、殡葬。",
         routers=routers,
         audit_model=models.AuditEvent,
+        lifespan=peer_clients,
     )
 
 
