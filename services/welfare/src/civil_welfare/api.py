@@ -2,6 +2,9 @@
 
 from fastapi import APIRouter
 
+from civil_welfare.children.files.router import router as child_files_router
+from civil_welfare.children.orphans.router import router as orphans_router
+from civil_welfare.children.unsupported.router import router as unsupported_children_router
 from civil_welfare.disability.router import grants_router as disability_grants_router
 from civil_welfare.disability.router import router as disability_router
 from civil_welfare.elderly.router import router as elderly_router
@@ -10,6 +13,8 @@ from civil_welfare.hard_up_elderly.router import router as hard_up_elderly_route
 from civil_welfare.high_age.router import router as high_age_router
 from civil_welfare.institutions.router import routers as institution_routers
 from civil_welfare.parameters.router import router as parameters_router
+from civil_welfare.subsidy_runs.router import router as subsidy_runs_router
+from civil_welfare.workforce.router import routers as workforce_routers
 
 routers: list[APIRouter] = [
     parameters_router,
@@ -20,4 +25,9 @@ routers: list[APIRouter] = [
     *funeral_routers,
     disability_router,
     disability_grants_router,
+    child_files_router,
+    orphans_router,
+    unsupported_children_router,
+    *workforce_routers,
+    subsidy_runs_router,
 ]

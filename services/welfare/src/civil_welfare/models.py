@@ -1,6 +1,8 @@
 """Every mapped class, imported once so Alembic and the audit hook see them all."""
 
-from civil_welfare.db import AuditEvent, Base
+from civil_welfare.children.files.models import ChildFile
+from civil_welfare.children.support.models import ChildSupportCase
+from civil_welfare.db import AuditEvent, Base, IdempotencyRecord
 from civil_welfare.disability.models import (
     DisabilitySubsidyApplication,
     DisabilitySubsidyDecision,
@@ -17,22 +19,31 @@ from civil_welfare.institutions.models import (
     DisabledTekunResident,
 )
 from civil_welfare.parameters.models import WelfareParameter
+from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.workforce.models import ChildWelfareWorker, WorkerTraining
 
 __all__ = [
     "AuditEvent",
     "Base",
     "CareInstitution",
+    "ChildFile",
+    "ChildSupportCase",
+    "ChildWelfareWorker",
     "ClosedManagementPeriod",
     "DisabilitySubsidyApplication",
     "DisabilitySubsidyDecision",
     "DisabilitySubsidyGrant",
     "DisabledPerson",
     "DisabledTekunResident",
+    "DisbursementLine",
+    "DisbursementRun",
     "FuneralWaiver",
     "HardUpElderSubsidy",
     "HighAgeAllowance",
+    "IdempotencyRecord",
     "LeftBehindElder",
     "LeftBehindElderChild",
     "PublicCemetery",
     "WelfareParameter",
+    "WorkerTraining",
 ]
