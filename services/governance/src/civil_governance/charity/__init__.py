@@ -1,0 +1,1 @@
+"""Charity (慈善): donations received and charity projects."""
