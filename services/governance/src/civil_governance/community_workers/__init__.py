@@ -1,0 +1,1 @@
+"""Community workers (社区工作者): post quotas, workers, yearly assessments, vacancies."""
