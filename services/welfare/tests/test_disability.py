@@ -669,3 +669,41 @@ async def test_a_url_without_a_token_stops_the_start(
     with pytest.raises(ServiceTokenMissing):
         async with app.router.lifespan_context(app):
             pass
+
+
+async def test_a_repeated_application_with_its_idempotency_key_is_decided_once(
+    client: httpx.AsyncClient, tokens: Tokens, assistance: AssistanceStub
+) -> None:
+    person = await register(client, tokens)
+    assistance.set(person["id_number"], in_dibao=True)
+    url = f"{URL}/{person['id']}/subsidy-applications"
+    headers = {**tokens.headers("city_officer"), "Idempotency-Key": "apply-0001-living"}
+    body = {"subsidies": ["living"], "start_period": THIS_MONTH}
+
+    first = await client.post(url, json=body, headers=headers)
+    again = await client.post(url, json=body, headers=headers)
+    other = await client.post(url, json={**body, "notes": "另一请求"}, headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert len(assistance.requests) == 1
+    assert other.status_code == 422
+    assert other.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+async def test_the_monthly_runs_pay_each_granted_subsidy(
+    client: httpx.AsyncClient, tokens: Tokens, assistance: AssistanceStub
+) -> None:
+    person = await register(client, tokens, grade=1)
+    assistance.set(person["id_number"], in_dibao=True)
+    await apply(client, tokens, person["id"])
+    totals = {}
+    for programme in ("disability_living", "disability_care"):
+        run = await client.post(
+            "/api/v1/disbursement-runs",
+            json={"programme": programme, "period": THIS_MONTH},
+            headers=tokens.headers("city_officer"),
+        )
+        assert run.status_code == 201, run.text
+        totals[programme] = (run.json()["line_count"], run.json()["total_amount"])
+    assert totals == {"disability_living": (1, "50.00"), "disability_care": (1, "100.00")}

@@ -2,13 +2,16 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.responses import JSONResponse
 
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.idempotency import Idempotency, IdempotencyKeyHeader
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode, Period
+from civil_welfare.db import IdempotencyRecord
 from civil_welfare.disability.schemas import (
     ApplicationOut,
     DisabilityCategory,
@@ -176,7 +179,7 @@ async def delete_person(
     description=(
         "按当天的残疾人信息、救助服务答复的低保与特困状态、孤儿保障情况和当年政策参数，"
         "逐项决定同意或不予发放并记录原因；同意的生成发放记录。救助服务无法答复时返回 503"
-        "（WELFARE_ASSISTANCE_UNAVAILABLE），不作任何决定。"
+        "（WELFARE_ASSISTANCE_UNAVAILABLE），不作任何决定。带 Idempotency-Key 重复提交只审核一次。"
     ),
     responses={
         **NOT_FOUND,
@@ -187,13 +190,25 @@ async def delete_person(
 async def apply_for_subsidies(
     principal: Writer,
     service: Subsidies,
+    session: SessionDep,
     person_id: uuid.UUID,
     body: SubsidyApplicationCreate,
-    response: Response,
-) -> ApplicationOut:
-    out = await service.decide(person_id, body, principal)
-    response.headers["Location"] = f"{router.prefix}/{person_id}/subsidy-applications/{out.id}"
-    return out
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    idempotency = Idempotency(
+        session,
+        IdempotencyRecord,
+        actor=principal.sub,
+        key=idempotency_key,
+        payload={
+            "route": "disability-subsidy-applications",
+            "person_id": str(person_id),
+            **body.model_dump(mode="json"),
+        },
+    )
+    status_code, out = await service.decide(person_id, body, principal, idempotency)
+    location = f"{router.prefix}/{person_id}/subsidy-applications"
+    return JSONResponse(out, status_code=status_code, headers={"Location": location})
 
 
 @router.get(

@@ -6,6 +6,7 @@ fails with a 503 problem and nothing is recorded (peers.assistance_status).
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from civil_shared.clients.assistance import AssistanceClient
 from civil_shared.errors import Conflict, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import unique_or_conflict
+from civil_shared.runtime.idempotency import Idempotency
 from civil_shared.runtime.scoping import area_condition, ensure_visible
 from civil_shared.runtime.versioning import check_version
 from civil_shared.types import AreaCode, IdNumber, Period
@@ -151,14 +153,22 @@ class SubsidyService:
         self.repository = DisabilityRepository(session)
 
     async def decide(
-        self, person_id: uuid.UUID, data: SubsidyApplicationCreate, principal: Principal
-    ) -> ApplicationOut:
+        self,
+        person_id: uuid.UUID,
+        data: SubsidyApplicationCreate,
+        principal: Principal,
+        idempotency: Idempotency,
+    ) -> tuple[int, Any]:
         """Decide an application for one or both subsidies on today's facts and record it.
 
         Granted subsidies start paying in ``start_period``. The person's facts come
         from the register, dibao and tekun from the assistance service (503 when it
-        cannot say), the orphan scheme from the children's register.
+        cannot say), the orphan scheme from the children's register. A repeat with
+        the same ``Idempotency-Key`` gets the first answer back, decided once.
         """
+        replay = await idempotency.claim()
+        if replay is not None:
+            return replay.status_code, replay.body
         person = await visible_person(self.repository, person_id, principal)
         today = self.today
         if person.status != RegisterStatus.ACTIVE:
@@ -233,8 +243,10 @@ class SubsidyService:
             for grant in grants:  # before the decisions that name them
                 await self.repository.add(grant)
             await self.repository.add(application)
+            body = application_out(application).model_dump(mode="json")
+            await idempotency.remember(201, body)
             await self.session.commit()
-        return application_out(application)
+        return 201, body
 
     async def applications(
         self, person_id: uuid.UUID, page: PageParams, principal: Principal

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.runtime.disbursements import AnySelect
 from civil_shared.types import Period
+from civil_welfare.disability.payable import care_subsidy_lines, living_subsidy_lines
 from civil_welfare.hard_up_elderly.payable import hard_up_disabled_lines, hard_up_high_age_lines
 from civil_welfare.high_age.payable import payable_lines as high_age_lines
 from civil_welfare.subsidy_runs.schemas import Subsidy
@@ -18,6 +19,8 @@ REGISTERS: dict[Subsidy, Lines] = {
     Subsidy.HIGH_AGE: high_age_lines,
     Subsidy.HARD_UP_HIGH_AGE: hard_up_high_age_lines,
     Subsidy.HARD_UP_DISABLED: hard_up_disabled_lines,
+    Subsidy.DISABILITY_LIVING: living_subsidy_lines,
+    Subsidy.DISABILITY_CARE: care_subsidy_lines,
 }
 
 
