@@ -1,0 +1,1 @@
+"""One file per left-behind or hardship child (一人一档)."""
