@@ -17,6 +17,7 @@ from civil_shared.clients.assistance import AssistanceClient
 from civil_shared.runtime.internal import RetryPolicy, ServiceTokenMissing
 from civil_shared.testing.factories import make_id_number
 from civil_shared.types import IdNumber, Period
+from civil_welfare.children.support.models import ChildSupportCase
 from civil_welfare.config import WelfareSettings
 from civil_welfare.db import AuditEvent
 from civil_welfare.disability.models import DisabilitySubsidyApplication
@@ -707,3 +708,65 @@ async def test_the_monthly_runs_pay_each_granted_subsidy(
         assert run.status_code == 201, run.text
         totals[programme] = (run.json()["line_count"], run.json()["total_amount"])
     assert totals == {"disability_living": (1, "50.00"), "disability_care": (1, "100.00")}
+
+
+async def orphan_case(
+    session: AsyncSession, id_number: str, *, status: str = "active", end_period: str
+) -> None:
+    session.add(
+        ChildSupportCase(
+            scheme="orphan",
+            id_number=id_number,
+            name="小孤",
+            area_code=VILLAGE,
+            father_state="dead",
+            mother_state="dead",
+            orphan_kind="scattered",
+            assessed_date=date(2020, 1, 10),
+            start_period="2020-02",
+            end_period=end_period,
+            status=status,
+            end_reason=None if status != "ended" else "other",
+            changed_date=None if status == "active" else TODAY,
+        )
+    )
+    await session.commit()
+
+
+async def test_an_orphan_child_gets_the_care_subsidy_but_not_the_living_subsidy(
+    client: httpx.AsyncClient, tokens: Tokens, assistance: AssistanceStub, session: AsyncSession
+) -> None:
+    child = str(make_id_number(birth_date=date(TODAY.year - 10, 3, 1)))
+    await orphan_case(session, child, end_period=f"{TODAY.year + 8}-03")
+    person = await register(client, tokens, id_number=child, grade=2)
+    assistance.set(child, in_dibao=True)
+
+    application = (await apply(client, tokens, person["id"])).json()
+
+    assert application["in_orphan_scheme"] is True
+    assert outcomes(application) == {
+        "living": ("refused", ["in_orphan_scheme"]),
+        "care": ("granted", []),
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "end_period"),
+    [("revoked", f"{TODAY.year + 8}-03"), ("ended", str(Period.of(TODAY).previous()))],
+    ids=["revoked", "ended-before-start"],
+)
+async def test_a_revoked_or_past_orphan_case_does_not_count(
+    client: httpx.AsyncClient,
+    tokens: Tokens,
+    assistance: AssistanceStub,
+    session: AsyncSession,
+    status: str,
+    end_period: str,
+) -> None:
+    child = str(make_id_number(birth_date=date(TODAY.year - 10, 3, 1)))
+    await orphan_case(session, child, status=status, end_period=end_period)
+    person = await register(client, tokens, id_number=child, grade=4, care_need_since=None)
+    assistance.set(child, in_dibao=True)
+    application = (await apply(client, tokens, person["id"], subsidies=["living"])).json()
+    assert application["in_orphan_scheme"] is False
+    assert outcomes(application) == {"living": ("granted", [])}

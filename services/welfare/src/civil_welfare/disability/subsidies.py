@@ -187,7 +187,7 @@ class SubsidyService:
             if grant.status == GrantStatus.ACTIVE and subsidy in data.subsidies:
                 raise already_granted(subsidy, grant.id)
         policy = await subsidy_policy(self.session, today.year, person.area_code)
-        orphan = await in_orphan_scheme(self.session, person.id_number, today)
+        orphan = await in_orphan_scheme(self.session, person.id_number, data.start_period)
         answer = await assistance_status(self.assistance, IdNumber(person.id_number), today)
 
         facts = PersonFacts(
