@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_cli.pytest_plugin import Tokens
 from civil_shared.testing.factories import make_id_number
 from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.subsidy_runs.payable import REGISTERS
+from civil_welfare.subsidy_runs.schemas import Subsidy
 
 RUNS = "/api/v1/disbursement-runs"
 DUOBAO_VILLAGE = "429006100201"
@@ -138,3 +140,19 @@ async def test_concurrent_runs_of_one_month_make_one_run(
         )
     assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
     assert len({a.json()["id"] for a in answers}) == 1
+
+
+async def test_every_subsidy_has_a_register_that_pays_it(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    # With nobody registered each run is empty, but no subsidy may fail to run.
+    await set_amounts(client, tokens)
+    assert set(REGISTERS) == set(Subsidy)
+    for subsidy in Subsidy:
+        response = await client.post(
+            RUNS,
+            json={"programme": subsidy.value, "period": "2020-03"},
+            headers=tokens.headers("city_officer"),
+        )
+        assert response.status_code == 201, (subsidy, response.text)
+        assert response.json()["line_count"] == 0
