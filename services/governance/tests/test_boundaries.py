@@ -145,7 +145,7 @@ async def test_a_line_is_surveyed_then_verified(client: httpx.AsyncClient, token
     before_survey = await verify(client, tokens, line_id, verified_date="2020-03-31")
     failed = await verify(client, tokens, line_id, "failed", notes="界桩位置与图不符")
     after_failure = await status_of(client, tokens, line_id)
-    passed = await verify(client, tokens, line_id)
+    passed = await verify(client, tokens, line_id, verified_date="2020-05-02")
     detail = await client.get(f"{URL}/{line_id}", headers=city(tokens))
 
     assert too_early.status_code == 409

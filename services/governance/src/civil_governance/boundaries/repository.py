@@ -72,7 +72,11 @@ class BoundaryRepository:
         query = (
             select(BoundaryVerification)
             .where(BoundaryVerification.line_id == line_id)
-            .order_by(BoundaryVerification.verified_date.desc(), BoundaryVerification.id)
+            .order_by(
+                BoundaryVerification.verified_date.desc(),
+                BoundaryVerification.created_at.desc(),
+                BoundaryVerification.id,
+            )
         )
         return list((await self.session.scalars(query)).all())
 
@@ -80,7 +84,11 @@ class BoundaryRepository:
         query = (
             select(BoundaryDispute)
             .where(BoundaryDispute.line_id == line_id)
-            .order_by(BoundaryDispute.opened_date.desc(), BoundaryDispute.id)
+            .order_by(
+                BoundaryDispute.opened_date.desc(),
+                BoundaryDispute.created_at.desc(),
+                BoundaryDispute.id,
+            )
         )
         return list((await self.session.scalars(query)).all())
 
