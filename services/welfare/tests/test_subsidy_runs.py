@@ -147,6 +147,13 @@ async def test_every_subsidy_has_a_register_that_pays_it(
 ) -> None:
     # With nobody registered each run is empty, but no subsidy may fail to run.
     await set_amounts(client, tokens)
+    for key in ("hard_up_high_age_subsidy", "hard_up_disabled_elderly_subsidy"):
+        response = await client.post(
+            "/api/v1/parameters",
+            json={"key": key, "year": 2020, "value": "100", "effective_date": "2020-01-01"},
+            headers=tokens.headers("admin"),
+        )
+        assert response.status_code == 201, response.text
     assert set(REGISTERS) == set(Subsidy)
     for subsidy in Subsidy:
         response = await client.post(
