@@ -19,9 +19,16 @@ from civil_assistance.db import AuditEvent
 from civil_assistance.households.importer import reading
 from civil_assistance.households.importer import service as service_module
 from civil_assistance.households.importer.columns import COLUMNS
+from civil_assistance.households.importer.rows import (
+    household_cells,
+    member_cells,
+    quick_household,
+    quick_member,
+)
 from civil_assistance.households.models import Household, HouseholdMember, MemberIncome
 from civil_cli.pytest_plugin import Tokens, unique
 from civil_shared.testing.factories import make_id_number
+from civil_shared.types import id_check_char
 
 URL = "/api/v1/households/import"
 KEYS = [column.key for column in COLUMNS]
@@ -369,6 +376,123 @@ async def test_township_officer_imports_only_into_own_areas(
 async def test_auditor_cannot_import(client: httpx.AsyncClient, tokens: Tokens) -> None:
     response = await upload(client, tokens.headers("auditor"), csv_bytes([row("1")]))
     assert response.status_code == 403
+
+
+# --- the quick path --------------------------------------------------------
+
+
+def _with_check(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+_MEMBER = {"name": "张三", "relation": "户主", "employment_status": "就业"}
+_LOWER_X = next(str(n) for n in iter(make_id_number, None) if n.endswith("X")).lower()
+_ID_NUMBERS = [
+    str(make_id_number()),
+    _with_check("42900619000101001"),  # the earliest birth date
+    _with_check("42900618991231001"),  # a day too early
+    _with_check("42900620990101001"),  # not born yet
+    _with_check("42900619800230001"),  # no such day
+    _with_check("10900619800101001"),  # no such province
+    _with_check("82900619800101001"),
+    _with_check("83900619800101001"),
+    "429006198001010011",  # wrong check character
+    _LOWER_X,
+    "４29006198001010018",  # a full-width digit
+    "4.29006198001E+17",
+    "42900619800101001",
+]
+_MEMBER_CELLS = [
+    *({**_MEMBER, "id_number": number} for number in _ID_NUMBERS),
+    *(
+        {**_MEMBER, "id_number": _ID_NUMBERS[0], key: value}
+        for key, value in [
+            ("name", "名" * 100),
+            ("name", "名" * 101),
+            ("relation", "HEAD"),
+            ("relation", "spouse"),
+            ("relation", "女儿"),
+            ("relation", "老板"),
+            ("employment_status", "在校学生"),
+            ("phone", "13800138000"),
+            ("phone", "+86 138-0013-8000"),
+            ("phone", "1380"),
+            ("phone", "１3800138000"),
+            ("disability_category", "肢体"),
+            ("disability_grade", "2"),
+            ("disability_grade", "二级"),
+            ("disability_grade", "5"),
+            ("death_date", "2020-05-01"),
+            ("death_date", "2020年5月1日"),
+            ("death_date", "20200230"),
+            ("income_wages", "300"),
+            ("income_wages", "300.5"),
+            ("income_wages", "300.001"),
+            ("income_wages", "-1"),
+            ("income_wages", "1e3"),
+            ("income_wages", "1_000"),
+            ("income_property", "NaN"),
+            ("income_assistance", "1000000000000"),
+        ]
+    ),
+    {"id_number": _ID_NUMBERS[0], "name": "张三", "relation": "户主"},  # a required cell missing
+]
+_HOUSEHOLD = {
+    "area_code": "429006100201",
+    "address": "多宝镇新华村1号",
+    "residence_type": "农村",
+    "income_stability": "稳定",
+}
+_HOUSEHOLD_CELLS = [
+    _HOUSEHOLD,
+    *(
+        {**_HOUSEHOLD, key: value}
+        for key, value in [
+            ("area_code", "429006100"),
+            ("area_code", "429006"),
+            ("area_code", "420100100201"),
+            ("area_code", "4290061002"),
+            ("address", "址" * 200),
+            ("address", "址" * 201),
+            ("residence_type", "urban"),
+            ("residence_type", "城市"),
+            ("income_stability", "不稳定"),
+            ("income_stability", "maybe"),
+            ("in_poverty_alleviation", "是"),
+            ("in_poverty_alleviation", "No"),
+            ("in_poverty_alleviation", "也许"),
+        ]
+    ),
+    {key: value for key, value in _HOUSEHOLD.items() if key != "address"},
+]
+
+
+#: Good cells in a form only the model puts right (it upper-cases the x, lower-cases HEAD).
+_MODEL_ONLY = {_LOWER_X, "HEAD"}
+
+
+def _typed(values: Any) -> dict[str, tuple[type, str]] | None:
+    return None if values is None else {k: (type(v), str(v)) for k, v in values.items()}
+
+
+def _model(adapter: Any, cells: dict[str, str]) -> Any:
+    try:
+        return adapter.validate_python(cells)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("cells", _MEMBER_CELLS + _HOUSEHOLD_CELLS)
+def test_the_quick_path_gives_what_the_row_model_gives_or_leaves_it_to_the_model(
+    cells: dict[str, str],
+) -> None:
+    member = "id_number" in cells
+    quick = (quick_member if member else quick_household)(cells)
+    model = _model(member_cells if member else household_cells, cells)
+    if model is not None and not _MODEL_ONLY & set(cells.values()):
+        assert quick is not None  # a clean row takes the quick path
+    if quick is not None:
+        assert _typed(quick) == _typed(model)
 
 
 # --- the upload itself -----------------------------------------------------

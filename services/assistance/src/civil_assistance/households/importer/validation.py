@@ -6,8 +6,9 @@ ready for COPY, with ids made here so the rows can reference each other.
 """
 
 import itertools
+import operator
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,8 @@ from civil_assistance.households.importer.rows import (
     MEMBER_FIELDS,
     household_cells,
     member_cells,
+    quick_household,
+    quick_member,
 )
 from civil_assistance.households.schemas import check_death_date
 from civil_shared.auth import Principal
@@ -101,10 +104,16 @@ class PlanBuilder:
         self._ref_index = -1
         self._household_positions: list[tuple[int, str]] = []
         self._member_positions: list[tuple[int, str]] = []
+        # Set by the header: how to pick a row's household and member cells.
+        self._width = 0
+        self._household_cells = _cells_at(())
+        self._member_cells = _cells_at(())
+        self._member_keys: tuple[str, ...] = ()
         self._households: dict[str, _Household] = {}
         #: ID number → row, for duplicates in the file and the database check.
         self.id_rows: dict[str, int] = {}
         self._new_ids: list[str] = []
+        self._visible: dict[str, bool] = {}
 
     # --- problems ----------------------------------------------------------
 
@@ -147,18 +156,25 @@ class PlanBuilder:
         for column in COLUMNS:
             if column.required and column.key not in seen:
                 self.problem(number, column.key, f"缺少必填列「{column.header_zh}」")
+        self._width = max(len(cells), self._ref_index + 1)
+        self._household_cells = _cells_at([index for index, _ in self._household_positions])
+        self._member_cells = _cells_at([index for index, _ in self._member_positions])
+        self._member_keys = tuple(key for _, key in self._member_positions)
         assert set(MEMBER_FIELDS) | set(HOUSEHOLD_FIELDS) | {"household_ref"} == set(BY_KEY)
 
     # --- one row -----------------------------------------------------------
 
     def row(self, number: int, cells: list[str]) -> None:
-        size = len(cells)
-        ref = cells[self._ref_index].strip() if self._ref_index < size else ""
-        raw = tuple(cells[i].strip() if i < size else "" for i, _ in self._household_positions)
+        if len(cells) < self._width:
+            cells = cells + [""] * (self._width - len(cells))  # the cells a short row leaves out
+        ref = cells[self._ref_index].strip()
+        raw = tuple(map(str.strip, self._household_cells(cells)))
         member = {
             key: value
-            for index, key in self._member_positions
-            if index < size and (value := cells[index].strip())
+            for key, value in zip(
+                self._member_keys, map(str.strip, self._member_cells(cells)), strict=True
+            )
+            if value
         }
         if not (ref or member or any(raw)):
             return  # blank lines between households are harmless
@@ -230,12 +246,14 @@ class PlanBuilder:
             for (_, key), value in zip(self._household_positions, raw, strict=True)
             if value
         }
-        try:
-            cells = household_cells.validate_python(data)
-        except ValidationError as exc:
-            self._errors(number, exc)
-            return None
-        if not self.principal.sees_area(cells["area_code"]):
+        cells = quick_household(data)
+        if cells is None:
+            try:
+                cells = household_cells.validate_python(data)
+            except ValidationError as exc:
+                self._errors(number, exc)
+                return None
+        if not self._sees_area(cells["area_code"]):
             self.problem(number, "area_code", "该区划不在您的管辖区域内")
             return None
         return (
@@ -246,13 +264,22 @@ class PlanBuilder:
             cells.get("in_poverty_alleviation", False),
         )
 
+    def _sees_area(self, area_code: str) -> bool:
+        # Asked once per household, answered once per area.
+        seen = self._visible.get(area_code)
+        if seen is None:
+            seen = self._visible[area_code] = self.principal.sees_area(area_code)
+        return seen
+
     def _member_of(self, number: int, data: dict[str, str]) -> Any:
         """The member's cells, validated, with the rules across them; None if bad."""
-        try:
-            values = member_cells.validate_python(data)
-        except ValidationError as exc:
-            self._errors(number, exc)
-            return None
+        values = quick_member(data)
+        if values is None:
+            try:
+                values = member_cells.validate_python(data)
+            except ValidationError as exc:
+                self._errors(number, exc)
+                return None
         ok = True
         category, grade = values.get("disability_category"), values.get("disability_grade")
         if category is not None and grade is None:
@@ -300,6 +327,13 @@ class PlanBuilder:
         plan, id_numbers = self.plan, self._new_ids
         self.plan, self._new_ids = Plan(), []
         return plan, id_numbers
+
+
+def _cells_at(indexes: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """The cells at these columns, as a tuple (one C call a row, not a loop in Python)."""
+    if len(indexes) > 1:
+        return operator.itemgetter(*indexes)
+    return lambda cells: tuple(cells[index] for index in indexes)
 
 
 def _message(error: Mapping[str, Any]) -> str:
