@@ -34,6 +34,7 @@ from civil_shared.types import (
     credit_check_char,
     credit_code_matches_org_type,
     id_check_char,
+    mask_ids_in,
     pii_revealed,
     reveal_pii,
     set_pii_revealed,
@@ -708,3 +709,11 @@ async def test_fastapi_parameters_and_masking() -> None:
 
     openapi = app.openapi()
     assert "components" in openapi
+
+
+def test_id_numbers_in_text_are_masked() -> None:
+    text = f"/internal/v1/persons/{VALID_ID}/status?other=1101051949123100234"
+    assert (
+        mask_ids_in(text)
+        == "/internal/v1/persons/110105********002X/status?other=1101051949123100234"
+    )

@@ -7,7 +7,6 @@ import pytest
 
 from civil_assistance.entitlements import (
     CARE_STANDARD,
-    DisabilityCategory,
     IncomeStability,
     ReviewIntervals,
     SelfCareLevel,
@@ -25,7 +24,7 @@ from civil_assistance.entitlements import (
     unable_to_work,
 )
 from civil_assistance.standards.schemas import StandardProgramme, StandardUnit
-from civil_shared.types import Period
+from civil_shared.types import DisabilityCategory, Period
 
 # --- standards per month ----------------------------------------------------
 

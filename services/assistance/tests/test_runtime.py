@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -233,3 +234,16 @@ async def test_docs_and_openapi_are_served_and_counted(client: httpx.AsyncClient
     assert "/api/v1/standards" in spec.json()["paths"]
     assert 'route="/docs"' in metrics
     assert 'route="/openapi.json"' in metrics
+
+
+async def test_access_log_masks_id_numbers_in_paths(
+    client: httpx.AsyncClient, tokens: Tokens, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = make_id_number()
+    headers = tokens.headers("service", scopes=["internal", "pii:read"])
+    response = await client.get(f"/internal/v1/persons/{number}/status", headers=headers)
+
+    logged = capsys.readouterr().out
+    assert response.status_code == 200
+    assert number.masked in logged
+    assert str(number) not in logged  # neither in our access line nor in httpx's

@@ -7,11 +7,10 @@ from decimal import Decimal
 import pytest
 
 from civil_shared.testing.factories import make_id_number
-from civil_shared.types import Period
+from civil_shared.types import DisabilityCategory, Period
 from civil_welfare.children.majority import eighteenth_birthday, is_minor_on, last_minor_period
 from civil_welfare.children.orphans.standards import growth_pct, standard_years
 from civil_welfare.children.unsupported.qualification import (
-    DisabilityCategory,
     Outcome,
     ParentSituation,
     ParentState,

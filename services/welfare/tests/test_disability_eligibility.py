@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from civil_shared.types import DisabilityCategory
 from civil_welfare.disability.eligibility import (
     AssistanceFacts,
     PersonFacts,
@@ -11,11 +12,7 @@ from civil_welfare.disability.eligibility import (
     assess,
     full_months,
 )
-from civil_welfare.disability.schemas import (
-    DisabilityCategory,
-    DisabilitySubsidy,
-    RefusalReason,
-)
+from civil_welfare.disability.schemas import DisabilitySubsidy, RefusalReason
 
 ON = date(2020, 7, 15)
 SIX_MONTHS_AGO = date(2020, 1, 15)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import operator
+import re
 from abc import ABCMeta, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,6 +152,15 @@ def id_check_char(first17: str) -> str:
     # map() over a precomputed tuple: this runs once per person in a 250,000-row import.
     total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK_CHARS[total % 11]
+
+
+#: An ID number inside free text (a URL path, a log line).
+_ID_IN_TEXT: Final = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_ids_in(text: str) -> str:
+    """``text`` with every ID-number-shaped run masked, for logs and paths."""
+    return _ID_IN_TEXT.sub(lambda found: _mask_id(found.group()), text)
 
 
 def _mask_id(value: str) -> str:
@@ -492,6 +502,27 @@ def inside_tianmen(area_code: AreaCode) -> AreaCode:
 
 #: An area the bureau administers: Tianmen itself, a township-level unit, a village.
 TianmenAreaCode = Annotated[AreaCode, AfterValidator(inside_tianmen)]
+
+
+# --- Disability ---------------------------------------------------------------
+
+
+class DisabilityCategory(StrEnum):
+    """残疾类别 (GB/T 26341-2010): visual 视力; hearing 听力; speech 言语; physical 肢体;
+    intellectual 智力; mental 精神; multiple 多重."""
+
+    VISUAL = "visual"  # 视力残疾
+    HEARING = "hearing"  # 听力残疾
+    SPEECH = "speech"  # 言语残疾
+    PHYSICAL = "physical"  # 肢体残疾
+    INTELLECTUAL = "intellectual"  # 智力残疾
+    MENTAL = "mental"  # 精神残疾
+    MULTIPLE = "multiple"  # 多重残疾
+
+    @property
+    def certificate_digit(self) -> str:
+        """The category's digit in a disability certificate number (the standard's order)."""
+        return str(list(DisabilityCategory).index(self) + 1)
 
 
 # --- Month period -----------------------------------------------------------

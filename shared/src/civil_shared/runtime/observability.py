@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from civil_shared.types import pii_revealed
+from civil_shared.types import mask_ids_in, pii_revealed
 
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -41,7 +41,8 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        # No file given: each line goes to the sys.stdout of its moment (tests capture it).
+        logger_factory=structlog.PrintLoggerFactory(),
         cache_logger_on_first_use=False,
     )
     # uvicorn's and SQLAlchemy's stdlib loggers go through the same renderer.
@@ -56,6 +57,8 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     root.handlers = [handler]
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # our access line replaces it
+    # httpx logs every request's full URL at INFO, ID numbers included.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class Metrics:
@@ -133,7 +136,8 @@ class RequestContextMiddleware:
                     log.info(
                         "request",
                         method=method,
-                        path=scope["path"],
+                        # Paths such as /persons/{id}/status carry ID numbers.
+                        path=mask_ids_in(scope["path"]),
                         route=route,
                         status=status,
                         duration_ms=round(elapsed * 1000, 1),

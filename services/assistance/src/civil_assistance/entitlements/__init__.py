@@ -22,13 +22,13 @@ from civil_assistance.entitlements.reviews import (
 )
 from civil_assistance.entitlements.tekun import (
     CARE_STANDARD,
-    DisabilityCategory,
     SelfCareLevel,
     self_care_level,
     tekun_basic_floor_ok,
     tekun_monthly_amount,
     unable_to_work,
 )
+from civil_shared.types import DisabilityCategory
 
 __all__ = [
     "CARE_STANDARD",

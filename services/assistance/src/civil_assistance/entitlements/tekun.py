@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from civil_assistance.standards.schemas import StandardProgramme
-from civil_shared.types import to_fen
+from civil_shared.types import DisabilityCategory, to_fen
 
 #: The activities of daily living assessed: eating, dressing, getting in and out
 #: of bed, toileting, walking indoors, bathing.
@@ -32,18 +32,6 @@ CARE_STANDARD: dict[SelfCareLevel, StandardProgramme] = {
     SelfCareLevel.PARTLY_DISABLED: StandardProgramme.TEKUN_CARE_PARTLY_DISABLED,
     SelfCareLevel.FULLY_DISABLED: StandardProgramme.TEKUN_CARE_FULLY_DISABLED,
 }
-
-
-class DisabilityCategory(StrEnum):
-    """残疾类别 (GB/T 26341-2010)."""
-
-    VISUAL = "visual"  # 视力残疾
-    HEARING = "hearing"  # 听力残疾
-    SPEECH = "speech"  # 言语残疾
-    PHYSICAL = "physical"  # 肢体残疾
-    INTELLECTUAL = "intellectual"  # 智力残疾
-    MENTAL = "mental"  # 精神残疾
-    MULTIPLE = "multiple"  # 多重残疾
 
 
 #: The most severe grade (1 is the most severe) that still counts as unable to work.

@@ -9,7 +9,7 @@ from typing import Final
 
 # One definition each, shared with the rules that read them; re-exported here.
 from civil_assistance.entitlements.reviews import IncomeStability as IncomeStability
-from civil_assistance.entitlements.tekun import DisabilityCategory as DisabilityCategory
+from civil_shared.types import DisabilityCategory
 
 
 class ResidenceType(StrEnum):

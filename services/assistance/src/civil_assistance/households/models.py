@@ -18,7 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civil_assistance.db import Base
 from civil_assistance.households.enums import (
-    DisabilityCategory,
     EmploymentStatus,
     IncomeKind,
     IncomeStability,
@@ -29,6 +28,7 @@ from civil_assistance.households.enums import (
 )
 from civil_shared.runtime.database import Timestamps
 from civil_shared.runtime.versioning import Versioned
+from civil_shared.types import DisabilityCategory
 
 
 class Household(Versioned, Timestamps, Base):

@@ -14,7 +14,6 @@ from pydantic import (
 )
 
 from civil_assistance.households.enums import (
-    DisabilityCategory,
     EmploymentStatus,
     IncomeKind,
     IncomeStability,
@@ -22,7 +21,16 @@ from civil_assistance.households.enums import (
     Relation,
     ResidenceType,
 )
-from civil_shared.types import TIANMEN, Amount, AreaCode, AreaLevel, IdNumber, Money, Sex
+from civil_shared.types import (
+    TIANMEN,
+    Amount,
+    AreaCode,
+    AreaLevel,
+    DisabilityCategory,
+    IdNumber,
+    Money,
+    Sex,
+)
 
 
 def household_area(code: AreaCode) -> AreaCode:

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.db import AuditEvent
 from civil_assistance.households.enums import (
-    DisabilityCategory,
     EmploymentStatus,
     IncomeKind,
     IncomeStability,
@@ -50,7 +49,7 @@ from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.runtime.scoping import area_condition, ensure_visible
 from civil_shared.runtime.versioning import check_version
-from civil_shared.types import AreaCode, IdNumber
+from civil_shared.types import AreaCode, DisabilityCategory, IdNumber
 
 
 def household_not_found(household_id: uuid.UUID) -> NotFound:

@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from civil_shared.contracts.assistance import PersonStatus
-from civil_welfare.disability.schemas import (
-    DisabilityCategory,
-    DisabilitySubsidy,
-    RefusalReason,
-)
+from civil_shared.types import DisabilityCategory
+from civil_welfare.disability.schemas import DisabilitySubsidy, RefusalReason
 
 #: Grade 3 of these categories is covered by the care subsidy where the parameter says so.
 GRADE3_CARE_CATEGORIES = frozenset({DisabilityCategory.INTELLECTUAL, DisabilityCategory.MENTAL})

@@ -18,10 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civil_shared.runtime.database import Timestamps, one_of
 from civil_shared.runtime.versioning import Versioned
+from civil_shared.types import DisabilityCategory
 from civil_welfare.db import Base
 from civil_welfare.disability.schemas import (
-    CERTIFICATE_DIGITS,
-    DisabilityCategory,
     DisabilitySubsidy,
     GrantStatus,
     Outcome,
@@ -30,7 +29,8 @@ from civil_welfare.disability.schemas import (
 )
 
 _CATEGORY_DIGIT = " ".join(
-    f"WHEN '{category.value}' THEN '{digit}'" for category, digit in CERTIFICATE_DIGITS.items()
+    f"WHEN '{category.value}' THEN '{category.certificate_digit}'"
+    for category in DisabilityCategory
 )
 
 

@@ -10,11 +10,10 @@ from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.idempotency import Idempotency, IdempotencyKeyHeader
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
-from civil_shared.types import AreaCode, Period
+from civil_shared.types import AreaCode, DisabilityCategory, Period
 from civil_welfare.db import IdempotencyRecord
 from civil_welfare.disability.schemas import (
     ApplicationOut,
-    DisabilityCategory,
     DisabilitySubsidy,
     DisabledPersonCreate,
     DisabledPersonOut,

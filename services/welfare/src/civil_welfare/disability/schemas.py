@@ -20,30 +20,16 @@ from pydantic import (
     model_validator,
 )
 
-from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber, Period, Sex, pii_revealed
-
-
-class DisabilityCategory(StrEnum):
-    """visual 视力残疾; hearing 听力残疾; speech 言语残疾; physical 肢体残疾;
-    intellectual 智力残疾; mental 精神残疾; multiple 多重残疾."""
-
-    VISUAL = "visual"  # 视力
-    HEARING = "hearing"  # 听力
-    SPEECH = "speech"  # 言语
-    PHYSICAL = "physical"  # 肢体
-    INTELLECTUAL = "intellectual"  # 智力
-    MENTAL = "mental"  # 精神
-    MULTIPLE = "multiple"  # 多重
-
-    @property
-    def certificate_digit(self) -> str:
-        """The category's digit in a certificate number (GB/T 26341-2010 order)."""
-        return CERTIFICATE_DIGITS[self]
-
-
-CERTIFICATE_DIGITS: Final = {
-    category: str(position) for position, category in enumerate(DisabilityCategory, start=1)
-}
+from civil_shared.types import (
+    TIANMEN,
+    AreaCode,
+    AreaLevel,
+    DisabilityCategory,
+    IdNumber,
+    Period,
+    Sex,
+    pii_revealed,
+)
 
 
 class RegisterStatus(StrEnum):

@@ -12,7 +12,7 @@ from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.runtime.scoping import area_condition, ensure_visible
 from civil_shared.runtime.versioning import check_version
-from civil_shared.types import AreaCode, IdNumber, Period
+from civil_shared.types import AreaCode, DisabilityCategory, IdNumber, Period
 from civil_welfare.disability.eligibility import full_months
 from civil_welfare.disability.models import DisabilitySubsidyGrant, DisabledPerson
 from civil_welfare.disability.repository import (
@@ -22,7 +22,6 @@ from civil_welfare.disability.repository import (
 )
 from civil_welfare.disability.schemas import (
     TRANSITIONS,
-    DisabilityCategory,
     DisabilitySubsidy,
     DisabledPersonCreate,
     DisabledPersonFields,

@@ -19,7 +19,7 @@ from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.runtime.idempotency import Idempotency
 from civil_shared.runtime.scoping import area_condition, ensure_visible
 from civil_shared.runtime.versioning import check_version
-from civil_shared.types import AreaCode, IdNumber, Period
+from civil_shared.types import AreaCode, DisabilityCategory, IdNumber, Period
 from civil_welfare.disability.eligibility import (
     AssistanceFacts,
     PersonFacts,
@@ -39,7 +39,6 @@ from civil_welfare.disability.schemas import (
     ApplicationOut,
     AssistanceAnswer,
     DecisionOut,
-    DisabilityCategory,
     DisabilitySubsidy,
     GrantOut,
     GrantStatus,

@@ -10,13 +10,13 @@ from typing import Final
 
 from civil_assistance.households.enums import (
     LABELS_ZH,
-    DisabilityCategory,
     EmploymentStatus,
     IncomeKind,
     IncomeStability,
     Relation,
     ResidenceType,
 )
+from civil_shared.types import DisabilityCategory
 
 
 @dataclass(frozen=True)

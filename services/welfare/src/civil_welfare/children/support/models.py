@@ -8,10 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_shared.runtime.database import Timestamps, one_of
 from civil_shared.runtime.versioning import Versioned
+from civil_shared.types import DisabilityCategory
 from civil_welfare.children.fields import ID_NUMBER_CHECK, VILLAGE_CHECK, GuardianRelation
 from civil_welfare.children.orphans.schemas import OrphanKind
 from civil_welfare.children.support.schemas import CaseStatus, EndReason, Scheme
-from civil_welfare.children.unsupported.qualification import DisabilityCategory, ParentState
+from civil_welfare.children.unsupported.qualification import ParentState
 from civil_welfare.db import Base
 
 PERIOD = r"'^[0-9]{4}-(0[1-9]|1[0-2])$'"

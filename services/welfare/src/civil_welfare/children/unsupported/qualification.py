@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from civil_shared.types import DisabilityCategory
+
 
 class ParentState(StrEnum):
     """normal 正常（能履行抚养义务）; dead 死亡; missing 失踪（宣告失踪或查找不到）;
@@ -41,19 +43,6 @@ class ParentState(StrEnum):
     COMPULSORY_REHABILITATION = "compulsory_rehabilitation"  # 强制隔离戒毒
     DETAINED = "detained"  # 被执行其他限制人身自由的措施
     OUT_OF_CONTACT = "out_of_contact"  # 失联
-
-
-class DisabilityCategory(StrEnum):
-    """残疾类别 (GB/T 26341-2010): visual 视力; hearing 听力; speech 言语; physical 肢体;
-    intellectual 智力; mental 精神; multiple 多重."""
-
-    VISUAL = "visual"  # 视力残疾
-    HEARING = "hearing"  # 听力残疾
-    SPEECH = "speech"  # 言语残疾
-    PHYSICAL = "physical"  # 肢体残疾
-    INTELLECTUAL = "intellectual"  # 智力残疾
-    MENTAL = "mental"  # 精神残疾
-    MULTIPLE = "multiple"  # 多重残疾
 
 
 #: Gone for good: with the other parent unable to care, the child qualifies.

@@ -6,15 +6,10 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from civil_shared.types import Amount, IdNumber, Money, Period
+from civil_shared.types import Amount, DisabilityCategory, IdNumber, Money, Period
 from civil_welfare.children.fields import Guardian, Name, PastDate, VillageCode
 from civil_welfare.children.support.schemas import ChildPart, Note
-from civil_welfare.children.unsupported.qualification import (
-    DisabilityCategory,
-    Outcome,
-    ParentSituation,
-    ParentState,
-)
+from civil_welfare.children.unsupported.qualification import Outcome, ParentSituation, ParentState
 
 
 class Parent(BaseModel):

@@ -16,7 +16,7 @@ from civil_shared.auth import Principal
 from civil_shared.errors import Unprocessable
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.versioning import check_version
-from civil_shared.types import TIANMEN, IdNumber, Period
+from civil_shared.types import TIANMEN, DisabilityCategory, IdNumber, Period
 from civil_welfare.children.support.models import ChildSupportCase
 from civil_welfare.children.support.schemas import CaseStatus, CaseStatusChange, Scheme
 from civil_welfare.children.support.service import (
@@ -27,12 +27,7 @@ from civil_welfare.children.support.service import (
     set_guardian,
     values_in_force,
 )
-from civil_welfare.children.unsupported.qualification import (
-    DisabilityCategory,
-    Outcome,
-    ParentState,
-    qualify,
-)
+from civil_welfare.children.unsupported.qualification import Outcome, ParentState, qualify
 from civil_welfare.children.unsupported.schemas import (
     Parent,
     QualificationCheck,
