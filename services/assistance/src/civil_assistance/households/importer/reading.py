@@ -25,6 +25,7 @@ MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 #: Room for the multipart boundaries and part headers around the file.
 _LIMIT_WITH_ENVELOPE: Final = MAX_UPLOAD_BYTES + 64 * 1024
 
+_TRIAL_BYTES: Final = 1024 * 1024
 _ZIP: Final = b"PK\x03\x04"  # xlsx, ods
 _OLE: Final = b"\xd0\xcf\x11\xe0"  # xls
 
@@ -101,19 +102,29 @@ def csv_encoding(content: bytes) -> str:
     """The encoding the file reads in: UTF-8 (with or without BOM), else GB18030.
 
     GB18030 is a superset of GBK and GB2312, what Chinese Excel saves as "CSV".
-    The trial decode is dropped at once; the rows are decoded again as they are read.
+    The trial decode keeps nothing; the rows are decoded again as they are read.
     """
     bom = content.startswith(codecs.BOM_UTF8)
     for encoding in ["utf-8-sig"] if bom else ["utf-8", "gb18030"]:
-        try:
-            content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
+        if _decodes(content, encoding):
+            return encoding
     raise Unprocessable(
         "无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV 文件",
         code="ASSISTANCE_IMPORT_ENCODING",
     )
+
+
+def _decodes(content: bytes, encoding: str) -> bool:
+    # A megabyte at a time: decoded whole, a large file would briefly take twice its size again.
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(content)
+    try:
+        for start in range(0, len(view), _TRIAL_BYTES):
+            decoder.decode(view[start : start + _TRIAL_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_rows(content: bytes, encoding: str) -> Iterator[tuple[int, list[str]]]:

@@ -80,7 +80,7 @@ class Plan:
     incomes: list[IncomeRecord] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # one per household of the file: no __dict__ each
 class _Household:
     id: str
     first_row: int
