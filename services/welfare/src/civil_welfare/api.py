@@ -13,6 +13,7 @@ from civil_welfare.hard_up_elderly.router import router as hard_up_elderly_route
 from civil_welfare.high_age.router import router as high_age_router
 from civil_welfare.institutions.router import routers as institution_routers
 from civil_welfare.parameters.router import router as parameters_router
+from civil_welfare.stats.router import internal_router as stats_router
 from civil_welfare.subsidy_runs.router import router as subsidy_runs_router
 from civil_welfare.workforce.router import routers as workforce_routers
 
@@ -30,4 +31,5 @@ routers: list[APIRouter] = [
     unsupported_children_router,
     *workforce_routers,
     subsidy_runs_router,
+    stats_router,
 ]

@@ -95,14 +95,15 @@ class WorkerRepository:
 
 
 async def workforce_counts(
-    session: AsyncSession, year: int, area_code: str | None = None
+    session: AsyncSession, year: int, area_code: str | None = None, on: date | None = None
 ) -> list[tuple[str, str, int, int]]:
     """(township, role, active at the end of ``year``, of whom trained in ``year``).
 
-    A worker counts when appointed by 31 December and not left before then. For the
-    statistics of issue item 10; set-based, one query.
+    A worker counts when appointed by 31 December (or ``on``, a day of the year, for a
+    year not yet over) and not left by then. For the statistics of issue item 10;
+    set-based, one query.
     """
-    year_end = date(year, 12, 31)
+    year_end = on or date(year, 12, 31)
     township = func.left(W.area_code, 9).label("township")
     trained = func.count().filter(trained_in(year)).label("trained")
     conditions: list[ColumnElement[bool]] = [

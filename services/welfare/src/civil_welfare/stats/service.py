@@ -1,0 +1,175 @@
+"""The year's figures, city-wide and by township, from one aggregate per source.
+
+The statistics date (``as_of``) is 31 December of the year, or today while the year
+is the current one; a future year is refused. Register figures are taken on that date
+(a monthly subsidy: the persons whose entitlement covers its month), events over the
+year, money from the year's paid runs. Institutions hold their counts as they are now
+(the register keeps no history of them), and overdue visits are those overdue today.
+Every source is grouped by township in SQL; the city's figures are the sum of its
+townships', so the two always agree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from civil_shared.contracts.welfare import (
+    SubsidyFigures,
+    TownshipWelfare,
+    WelfareCounts,
+    WelfareStats,
+)
+from civil_shared.errors import Unprocessable
+from civil_shared.types import TIANMEN, AreaCode, Period
+from civil_welfare.children.support.service import values_in_force
+from civil_welfare.elderly.repository import MIN_MONTHS
+from civil_welfare.funeral.repository import cemetery_stats, waiver_totals
+from civil_welfare.institutions.repository import closure_summary, institution_summary
+from civil_welfare.stats.repository import LEFT_BEHIND_ELDERLY, StatsRepository
+from civil_welfare.stats.standards import standard_figures
+from civil_welfare.subsidy_runs.schemas import Subsidy
+from civil_welfare.workforce.repository import workforce_counts
+from civil_welfare.workforce.schemas import WorkerRole
+
+ZERO = Decimal("0.00")
+
+#: The register counts that are a subsidy's persons.
+PERSONS_OF: dict[str, Subsidy] = {
+    "orphans_scattered": Subsidy.ORPHAN_SCATTERED,
+    "orphans_institution": Subsidy.ORPHAN_INSTITUTION,
+    "de_facto_unsupported_children": Subsidy.DE_FACTO_UNSUPPORTED,
+    "disability_living_subsidy_persons": Subsidy.DISABILITY_LIVING,
+    "disability_care_subsidy_persons": Subsidy.DISABILITY_CARE,
+    "high_age_allowance_persons": Subsidy.HIGH_AGE,
+}
+
+
+def statistics_date(year: int, today: date) -> date:
+    """31 December of a past year, today for the current year; 422 for a future one."""
+    if year > today.year:
+        raise Unprocessable(
+            f"{year} 年尚未开始，不能统计", code="WELFARE_STATS_YEAR_IN_FUTURE", year=year
+        )
+    return date(year, 12, 31) if year < today.year else today
+
+
+@dataclass
+class Figures:
+    """One township's figures while they are gathered (the city: their sum)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    waiver_amount: Decimal = ZERO
+    persons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    paid: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    person_months: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: "Figures") -> None:
+        for key, value in other.counts.items():
+            self.counts[key] += value
+        self.waiver_amount += other.waiver_amount
+        for key, n in other.persons.items():
+            self.persons[key] += n
+        for key, amount in other.paid.items():
+            self.paid[key] += amount
+        for key, n in other.person_months.items():
+            self.person_months[key] += n
+
+    def subsidies(self) -> list[SubsidyFigures]:
+        return [
+            SubsidyFigures(
+                subsidy=s.value,
+                persons=self.persons[s.value],
+                paid_amount=self.paid[s.value],
+                paid_person_months=self.person_months[s.value],
+            )
+            for s in Subsidy
+        ]
+
+    def fields(self, left_behind_known: bool) -> dict[str, object]:
+        """The contract's ``WelfareCounts`` fields."""
+        subsidies = self.subsidies()
+        names = set(WelfareCounts.model_fields) - {
+            "funeral_waiver_amount",
+            "subsidies",
+            "paid_total",
+            LEFT_BEHIND_ELDERLY,
+            *PERSONS_OF,
+        }
+        return {
+            **{name: self.counts[name] for name in names},
+            **{name: self.persons[s.value] for name, s in PERSONS_OF.items()},
+            "funeral_waiver_amount": self.waiver_amount,
+            "subsidies": subsidies,
+            "paid_total": sum((s.paid_amount for s in subsidies), ZERO),
+            "left_behind_elderly": self.counts[LEFT_BEHIND_ELDERLY] if left_behind_known else None,
+        }
+
+
+async def welfare_stats(
+    session: AsyncSession, year: int, area_code: AreaCode | None, today: date | None = None
+) -> WelfareStats:
+    as_of = statistics_date(year, today or date.today())
+    area = str(area_code) if area_code else None
+    repository = StatsRepository(session)
+    # The left-behind rule of the year; unset, the count is unknown (never guessed).
+    rule = await values_in_force(session, [MIN_MONTHS], year)
+    registers = await repository.register_counts(as_of, rule, area)
+    persons = await repository.subsidy_persons(Period.of(as_of), area)
+    paid = await repository.paid(year, area)
+    workforce = await workforce_counts(session, year, area, on=as_of)
+    institutions = await institution_summary(session, area_code=area)
+    closures = await closure_summary(session, year, area_code=area)
+    waivers = await waiver_totals(
+        session, Period(f"{year}-01"), Period(f"{year}-12"), area_code=area
+    )
+    cemeteries = await cemetery_stats(session, year, area_code=area)
+    standards = await standard_figures(session, year, area or str(TIANMEN))
+
+    by: dict[str, Figures] = defaultdict(Figures)
+    for row in registers:
+        by[row.township].counts[row.figure] += row.n
+    for row in persons:
+        by[row.township].persons[row.figure] += row.n
+    for row in paid:
+        by[row.township].paid[row.subsidy] += row.amount
+        by[row.township].person_months[row.subsidy] += int(row.person_months)
+    for township, role, active, trained in workforce:
+        name = "child_directors" if role == WorkerRole.DIRECTOR.value else "child_supervisors"
+        by[township].counts[name] += active
+        by[township].counts[f"{name}_trained"] += trained
+    for t in institutions.by_township:
+        counts = by[str(t.area_code)].counts
+        counts["institutions"] += t.institutions
+        counts["institution_residents"] += t.residents
+        counts["institution_staff"] += t.staff
+        counts["disabled_tekun_residents"] += t.disabled_tekun_residents
+    for c in closures.by_township:
+        counts = by[str(c.area_code)].counts
+        counts["closed_management_institutions"] += c.institutions
+        counts["closed_management_residents"] += c.residents_inside
+        counts["closed_management_staff"] += c.staff_inside
+        counts["closed_management_infections"] += c.infections
+    for w in waivers.by_township:
+        by[str(w.area_code)].counts["funeral_waivers"] += w.cases
+        by[str(w.area_code)].waiver_amount += w.amount
+    for m in cemeteries.by_township:
+        by[str(m.area_code)].counts["cemeteries"] += m.built
+        by[str(m.area_code)].counts["cemeteries_built_in_year"] += m.built_in_year
+
+    city = Figures()
+    for figures in by.values():
+        city.add(figures)
+    return WelfareStats(
+        year=year,
+        area_code=area_code,
+        as_of=as_of,
+        standards=standards,
+        by_township=[
+            TownshipWelfare(area_code=AreaCode(township), **by[township].fields(rule is not None))
+            for township in sorted(by)
+        ],
+        **city.fields(rule is not None),
+    )
