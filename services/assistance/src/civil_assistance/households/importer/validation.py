@@ -191,19 +191,21 @@ class PlanBuilder:
             else:
                 household.head_row = number
         member_id = self._ids.next()
-        category = values.get("disability_category")
+        get = values.get
+        category = get("disability_category")
+        # str() of a StrEnum is its value, without the Python-level .value property.
         self.plan.members.append(
             (
                 member_id,
                 household.id,
                 str(values["id_number"]),
                 values["name"],
-                values["relation"].value,
-                values["employment_status"].value,
-                values.get("phone"),
-                category.value if category is not None else None,
-                values.get("disability_grade"),
-                values.get("death_date"),
+                str(values["relation"]),
+                str(values["employment_status"]),
+                get("phone"),
+                str(category) if category is not None else None,
+                get("disability_grade"),
+                get("death_date"),
             )
         )
         for name, kind in INCOME_FIELDS:
@@ -259,8 +261,8 @@ class PlanBuilder:
         return (
             str(cells["area_code"]),
             cells["address"],
-            cells["residence_type"].value,
-            cells["income_stability"].value,
+            str(cells["residence_type"]),
+            str(cells["income_stability"]),
             cells.get("in_poverty_alleviation", False),
         )
 
