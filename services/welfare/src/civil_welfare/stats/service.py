@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_shared.contracts.welfare import (
     SubsidyFigures,
     TownshipWelfare,
-    WelfareCounts,
     WelfareStats,
 )
 from civil_shared.errors import Unprocessable
@@ -45,6 +44,31 @@ PERSONS_OF: dict[str, Subsidy] = {
     "disability_care_subsidy_persons": Subsidy.DISABILITY_CARE,
     "high_age_allowance_persons": Subsidy.HIGH_AGE,
 }
+
+
+#: The counts gathered under their contract names (a field the contract gains and nothing
+#: fills is a validation error, never a silent zero).
+COUNTED: tuple[str, ...] = (
+    "left_behind_children",
+    "hardship_children",
+    "child_directors",
+    "child_directors_trained",
+    "child_supervisors",
+    "child_supervisors_trained",
+    "visits_made",
+    "visits_overdue",
+    "institutions",
+    "institution_residents",
+    "institution_staff",
+    "disabled_tekun_residents",
+    "closed_management_institutions",
+    "closed_management_residents",
+    "closed_management_staff",
+    "closed_management_infections",
+    "funeral_waivers",
+    "cemeteries",
+    "cemeteries_built_in_year",
+)
 
 
 def statistics_date(year: int, today: date) -> date:
@@ -91,15 +115,8 @@ class Figures:
     def fields(self, left_behind_known: bool) -> dict[str, object]:
         """The contract's ``WelfareCounts`` fields."""
         subsidies = self.subsidies()
-        names = set(WelfareCounts.model_fields) - {
-            "funeral_waiver_amount",
-            "subsidies",
-            "paid_total",
-            LEFT_BEHIND_ELDERLY,
-            *PERSONS_OF,
-        }
         return {
-            **{name: self.counts[name] for name in names},
+            **{name: self.counts[name] for name in COUNTED},
             **{name: self.persons[s.value] for name, s in PERSONS_OF.items()},
             "funeral_waiver_amount": self.waiver_amount,
             "subsidies": subsidies,
