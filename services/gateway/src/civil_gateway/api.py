@@ -3,5 +3,7 @@
 from fastapi import APIRouter
 
 from civil_gateway.identity.router import router as identity_router
+from civil_gateway.routing.router import router as routing_router
 
-routers: list[APIRouter] = [identity_router]
+# The proxy's routes last: /api/v1/<service>/... must not shadow the gateway's own.
+routers: list[APIRouter] = [identity_router, routing_router]

@@ -1,0 +1,40 @@
+"""``/api/v1/<service>/{path}`` for every method, forwarded to that service.
+
+Plain Starlette routes, not FastAPI operations: nothing here is parsed or
+validated (the service does that), and they stay out of the gateway's own
+OpenAPI, where the services' documents show the real operations under the same
+paths. A name that is no service matches no route: the runtime's 404 problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from civil_gateway.routing.proxy import forward
+from civil_gateway.routing.upstreams import SERVICES, Service, upstreams_of
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+router = APIRouter()
+
+
+def _forwarder(service: Service) -> Callable[[Request], Awaitable[Response]]:
+    async def forward_to_service(request: Request) -> Response:
+        return await forward(request, service, upstreams_of(request))
+
+    forward_to_service.__name__ = f"forward_to_{service.name}"
+    return forward_to_service
+
+
+for _service in SERVICES:
+    router.add_route(
+        f"/api/v1/{_service.name}/{{path:path}}",
+        _forwarder(_service),
+        methods=METHODS,
+        name=f"proxy_{_service.name}",
+        include_in_schema=False,
+    )
