@@ -267,6 +267,31 @@ async def test_the_answer_comes_back_without_hop_by_hop_headers(
     assert response.headers.get_list("x-request-id") == ["req-412"]  # the gateway's, once
 
 
+@pytest.mark.parametrize(
+    ("location", "seen"),
+    [
+        ("/api/v1/households/42", "/api/v1/assistance/households/42"),
+        (
+            "http://assistance.internal:8001/api/v1/households/42",
+            "/api/v1/assistance/households/42",
+        ),
+        ("https://www.tianmen.gov.cn/notice", "https://www.tianmen.gov.cn/notice"),
+    ],
+)
+async def test_a_location_of_the_service_is_given_as_the_gateways(
+    client: httpx.AsyncClient, upstream: Upstream, location: str, seen: str
+) -> None:
+    async def created(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201, headers={"Location": location}, json={"id": 42})
+
+    upstream.handler = created
+
+    response = await client.post("/api/v1/assistance/households", json={})
+
+    assert response.status_code == 201
+    assert response.headers["location"] == seen
+
+
 # --- Request id and trace context -----------------------------------------------------
 
 

@@ -106,12 +106,37 @@ def request_headers(headers: RawHeaders, forwarding: Forwarding) -> list[tuple[b
     return forwarded
 
 
-def response_headers(headers: RawHeaders) -> list[tuple[bytes, bytes]]:
+def response_headers(
+    headers: RawHeaders, service: str, base_url: bytes = b""
+) -> list[tuple[bytes, bytes]]:
     """The headers of a service's answer the caller receives (status line aside).
 
     Names in lower case, as ASGI wants them (httpx keeps the service's spelling).
+    A Location or Content-Location naming the service's own ``/api/v1/x`` (or its
+    absolute ``base_url/api/v1/x``) is turned into the gateway's ``/api/v1/<service>/x``,
+    as a reverse proxy does: the caller cannot reach the service's address.
     """
-    return [(name.lower(), value) for name, value in _without(headers, _NOT_RETURNED)]
+    returned = []
+    for name, value in _without(headers, _NOT_RETURNED):
+        lowered = name.lower()
+        if lowered in _LOCATIONS:
+            value = relocated(value, service, base_url)
+        returned.append((lowered, value))
+    return returned
+
+
+_LOCATIONS = frozenset({b"location", b"content-location"})
+_PUBLIC = b"/api/v1/"
+
+
+def relocated(location: bytes, service: str, base_url: bytes = b"") -> bytes:
+    """``location`` as the caller reaches it through the gateway (unchanged if foreign)."""
+    base = base_url.rstrip(b"/")
+    if base and location.startswith(base + b"/"):
+        location = location[len(base) :]
+    if location.startswith(_PUBLIC):
+        return _PUBLIC + service.encode() + b"/" + location[len(_PUBLIC) :]
+    return location
 
 
 def header(headers: RawHeaders, wanted: bytes) -> bytes | None:

@@ -116,7 +116,7 @@ async def forward(request: Request, service: Service, upstreams: Upstreams | Non
     except httpx.TransportError as exc:
         raise _unavailable(service, exc, method) from exc
 
-    returned = response_headers(answer.headers.raw)
+    returned = response_headers(answer.headers.raw, service.name, str(http.base_url).encode())
     if _read_whole(method, answer.status_code, answer.headers.raw):
         try:
             body = b"".join([chunk async for chunk in answer.aiter_raw()])
