@@ -27,6 +27,8 @@ from civil_shared.errors import (
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 #: Room for the multipart boundaries and part headers around the file.
 _ENVELOPE: Final = 64 * 1024
+#: The trial decode of a CSV goes this much at a time.
+_TRIAL_BYTES: Final = 1024 * 1024
 
 FileFormat = Literal["csv", "xlsx", "xls"]
 
@@ -110,19 +112,30 @@ def csv_encoding(content: bytes, prefix: str) -> str:
     """The encoding the file reads in: UTF-8 (with or without BOM), else GB18030.
 
     GB18030 is a superset of GBK and GB2312, what Chinese Excel saves as "CSV".
-    The trial decode is dropped at once; the rows are decoded again as they are read.
+    The trial decode keeps nothing; the rows are decoded again as they are read.
     """
     bom = content.startswith(codecs.BOM_UTF8)
     for encoding in ["utf-8-sig"] if bom else ["utf-8", "gb18030"]:
-        try:
-            content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
+        if _decodes(content, encoding):
+            return encoding
     raise Unprocessable(
         "无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV 文件",
         code=f"{prefix}_IMPORT_ENCODING",
     )
+
+
+def _decodes(content: bytes, encoding: str) -> bool:
+    # A megabyte at a time: decoded whole, a large file would briefly take several
+    # times its size again (Chinese text decodes to 2 or 4 bytes a character).
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(content)
+    try:
+        for start in range(0, len(view), _TRIAL_BYTES):
+            decoder.decode(view[start : start + _TRIAL_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_rows(content: bytes, encoding: str, prefix: str) -> Iterator[tuple[int, list[str]]]:

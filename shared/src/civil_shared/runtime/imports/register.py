@@ -21,6 +21,7 @@ from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_even
 from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.copying import copy_records
+from civil_shared.runtime.imports.header import read_header
 from civil_shared.runtime.imports.reading import FileFormat, Table, Upload, read_table
 from civil_shared.runtime.imports.report import Problems
 
@@ -144,20 +145,4 @@ class RegisterImport(Generic[R]):
         return table, problems, records, rows_of
 
     def _header(self, number: int, cells: list[str], problems: Problems) -> list[tuple[int, str]]:
-        positions: list[tuple[int, str]] = []
-        for index, cell in enumerate(cells):
-            name = cell.strip().lstrip("\ufeff")
-            if not name:
-                continue
-            column = self.columns.column_for(name)
-            if column is None:
-                problems.add(number, name, f"无法识别的列名「{name}」")
-            elif column.key in problems.headers:
-                problems.add(number, column.key, f"列「{name}」重复出现")
-            else:
-                problems.headers[column.key] = name
-                positions.append((index, column.key))
-        for column in self.columns.columns:
-            if column.required and column.key not in problems.headers:
-                problems.add(number, column.key, f"缺少必填列「{column.header_zh}」")
-        return positions
+        return read_header(self.columns, number, cells, problems)

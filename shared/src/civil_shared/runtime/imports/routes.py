@@ -1,13 +1,16 @@
 """The upload and template routes of a register's import."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_shared.auth import Principal
 from civil_shared.errors import Problem
 from civil_shared.runtime.database import SessionDep
-from civil_shared.runtime.imports.reading import MAX_UPLOAD_BYTES, receive_upload
-from civil_shared.runtime.imports.register import ImportResult, RegisterImport
+from civil_shared.runtime.imports.columns import ColumnSet
+from civil_shared.runtime.imports.reading import MAX_UPLOAD_BYTES, Upload, receive_upload
+from civil_shared.runtime.imports.register import ImportResult
 from civil_shared.runtime.imports.report import ImportReport
 from civil_shared.runtime.imports.template import (
     CSV_MEDIA_TYPE,
@@ -16,6 +19,20 @@ from civil_shared.runtime.imports.template import (
     xlsx_template,
 )
 from civil_shared.runtime.security import Reader, Writer
+
+
+class Importer(Protocol):
+    """What the routes need of an import: :class:`RegisterImport` is one."""
+
+    @property
+    def prefix(self) -> str: ...  # problem codes: <PREFIX>_IMPORT_<WHAT>
+
+    @property
+    def columns(self) -> ColumnSet: ...
+
+    async def run(
+        self, session: AsyncSession, upload: Upload, principal: Principal
+    ) -> ImportResult: ...
 
 
 def upload_body(description: str) -> dict[str, Any]:
@@ -45,23 +62,31 @@ def upload_body(description: str) -> dict[str, Any]:
 
 def add_import_routes(
     router: APIRouter,
-    importer: RegisterImport[Any],
+    importer: Importer,
     *,
     what: str,
     template_name: str,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    response_model: type[ImportResult] = ImportResult,
+    notes: str = "",
 ) -> None:
-    """``POST {prefix}/import`` and ``GET {prefix}/import/template`` on ``router``."""
+    """``POST {prefix}/import`` and ``GET {prefix}/import/template`` on ``router``.
+
+    ``max_bytes`` is the largest file the route accepts; ``response_model`` an
+    :class:`ImportResult` with more to say, if the importer's run returns one;
+    ``notes`` is added to the route's description.
+    """
 
     @router.post(
         "/import",
-        response_model=ImportResult,
+        response_model=response_model,
         status_code=status.HTTP_201_CREATED,
         summary=f"批量导入{what}（CSV 或 XLSX）",
         description=(
             f"每行一条{what}记录，列名可用中文或英文，见导入模板。先校验全部行："
             f"任何一行有误则不导入任何数据，返回 422（code={importer.prefix}_IMPORT_INVALID），"
             "report 列出每个错误的行号、字段和说明；全部正确则一次性写入。"
-            f"CSV 可为 UTF-8 或 GBK 编码。文件不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"
+            f"CSV 可为 UTF-8 或 GBK 编码。文件不超过 {max_bytes // (1024 * 1024)} MB。{notes}"
         ),
         openapi_extra=upload_body("CSV（UTF-8 或 GBK）或 XLSX，每行一条记录"),
         responses={
@@ -72,7 +97,7 @@ def add_import_routes(
         },
     )
     async def import_file(request: Request, principal: Writer, session: SessionDep) -> ImportResult:
-        upload = await receive_upload(request, prefix=importer.prefix)
+        upload = await receive_upload(request, prefix=importer.prefix, max_bytes=max_bytes)
         return await importer.run(session, upload, principal)
 
     @router.get(
