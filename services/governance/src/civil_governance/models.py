@@ -32,6 +32,14 @@ from civil_governance.organisations.models import (
 )
 from civil_governance.place_names.models import PlaceName, PlaceNameChange
 from civil_governance.social_work.models import SocialWorkProject
+from civil_governance.volunteers.models import (
+    ServiceRecord,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerHoursYear,
+    VolunteerOrganisation,
+    WorkingCalendarDay,
+)
 
 __all__ = [
     "AuditEvent",
@@ -56,8 +64,14 @@ __all__ = [
     "OrganisationInspection",
     "PlaceName",
     "PlaceNameChange",
+    "ServiceRecord",
     "SocialOrganisation",
     "SocialWorkProject",
+    "Volunteer",
+    "VolunteerActivity",
+    "VolunteerHoursYear",
+    "VolunteerOrganisation",
     "WorkerAssessment",
     "WorkerQuota",
+    "WorkingCalendarDay",
 ]

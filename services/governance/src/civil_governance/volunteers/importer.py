@@ -1,0 +1,491 @@
+"""Bulk import of service records from CSV or XLSX: all or nothing, a per-row report, COPY.
+
+A row names a registered volunteer (ID number), an activity (its code) and the
+hours. The file is read in chunks: a worker thread checks the cells of chunk
+k+1 while the event loop looks up chunk k's new volunteers and activities (one
+set-based query each, ``unnest`` joined to the register, never a query a row)
+and COPYs it inside the request's transaction. A problem anywhere stops the
+COPYs, every row is still checked for the report, and the transaction is rolled
+back: nothing is written. Otherwise the hours summary is added to in one
+statement, the import audited, and everything committed at once.
+
+Cells are checked once per distinct value (an ID number recurs on each of its
+volunteer's rows, a few hour values on all of them), without a pydantic model a
+row: at a million rows that is most of the CPU the import needs.
+"""
+
+import asyncio
+import itertools
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import String, Uuid
+
+from civil_governance.db import AuditEvent
+from civil_governance.volunteers.repository import add_hours_bulk, load_calendar
+from civil_governance.volunteers.rules import VolunteerStatus, hours_problem
+from civil_governance.volunteers.schemas import ServiceImportResult
+from civil_governance.volunteers.workdays import WorkingCalendar, local_date, now
+from civil_shared.auth import Principal
+from civil_shared.errors import Conflict, Unprocessable
+from civil_shared.runtime.audit import AuditAction, record_event
+from civil_shared.runtime.database import UNIQUE_VIOLATION
+from civil_shared.runtime.imports import (
+    Column,
+    ColumnSet,
+    Problems,
+    RowIds,
+    Upload,
+    copy_records,
+    overlapped,
+    read_header,
+)
+from civil_shared.runtime.imports.reading import Table, read_table
+from civil_shared.types import IdNumber
+
+PREFIX: Final = "GOVERNANCE_VOLUNTEER_SERVICE"
+#: A million rows of CSV are about 50 MB: this route takes files up to this size.
+MAX_IMPORT_BYTES: Final = 256 * 1024 * 1024
+#: Rows checked per step: the database ingests one chunk while the next is checked.
+CHUNK_ROWS: Final = 20_000
+FOREIGN_KEY_VIOLATION: Final = "23503"
+MAX_NAME_LENGTH: Final = 100
+MAX_CODE_LENGTH: Final = 30
+
+COLUMNS: Final = ColumnSet(
+    (
+        Column("id_number", "志愿者身份证号", True, "须为已注册的志愿者", text=True),
+        Column("name", "姓名", False, "选填；填写时须与注册姓名一致（核对用）"),
+        Column("activity_code", "活动编号", True, "志愿服务活动的编号（见活动列表）", text=True),
+        Column("hours", "服务时长（小时）", True, "大于0、不超过24，最多两位小数"),
+    )
+)
+TABLE: Final = "volunteer_service"
+RECORD_COLUMNS: Final = (
+    "id",
+    "volunteer_id",
+    "activity_id",
+    "service_date",
+    "hours",
+    "entered_at",
+    "entered_by",
+    "entry_deadline",
+    "late",
+)
+
+_VOLUNTEERS = text(
+    "SELECT v.id, v.id_number, v.name, v.registered_date, v.status, v.status_date "
+    "FROM volunteer AS v JOIN unnest(:id_numbers) AS f(id_number) ON v.id_number = f.id_number"
+).bindparams(bindparam("id_numbers", type_=ARRAY(String())))
+# has_records: only an activity with records already can hold a pair this file repeats.
+_ACTIVITIES = text(
+    "SELECT a.id, a.code, a.activity_date, a.township_code, "
+    "EXISTS (SELECT 1 FROM volunteer_service AS s WHERE s.activity_id = a.id) AS has_records "
+    "FROM volunteer_activity AS a JOIN unnest(:codes) AS f(code) ON a.code = f.code"
+).bindparams(bindparam("codes", type_=ARRAY(String())))
+_EXISTING_PAIRS = text(
+    "SELECT f.volunteer_id, f.activity_id "
+    "FROM unnest(:volunteer_ids, :activity_ids) AS f(volunteer_id, activity_id) "
+    "JOIN volunteer_service AS s "
+    "ON s.volunteer_id = f.volunteer_id AND s.activity_id = f.activity_id"
+).bindparams(
+    bindparam("volunteer_ids", type_=ARRAY(Uuid())),
+    bindparam("activity_ids", type_=ARRAY(Uuid())),
+)
+
+
+class _Bad(str):
+    """A cell's problem, cached like a value (a str, so the caches stay one type)."""
+
+    __slots__ = ()
+
+
+_MISSING: Final = _Bad("必填项未填写")
+_CENT: Final = Decimal("0.01")
+
+# (row number, ID number, name or None, activity code, hours, hours in hundredths)
+ParsedRow = tuple[int, str, str | None, str, Decimal, int]
+
+
+def parse_id_number(text: str) -> str:
+    """The canonical ID number, or a :class:`_Bad` saying what is wrong."""
+    if "e+" in text.lower():
+        return _Bad("身份证号被表格软件转成了数字，请把该列设为文本格式后重新填写")
+    try:
+        return str(IdNumber(text))
+    except ValueError as exc:
+        return _Bad(str(exc))
+
+
+def parse_hours(text: str) -> Decimal | _Bad:
+    if not text.isascii() or "_" in text:
+        return _Bad("服务时长应为数字（小时）")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return _Bad("服务时长应为数字（小时）")
+    problem = hours_problem(value)
+    return _Bad(problem) if problem is not None else value.quantize(_CENT)
+
+
+@dataclass
+class _Chunk:
+    rows: list[ParsedRow]
+    problems: list[tuple[int, str, str]]  # (row, column key, message)
+    new_id_numbers: list[str]  # first seen in this chunk
+    new_codes: list[str]
+
+
+class _Parser:
+    """Reads the file's rows a chunk at a time and checks their cells (worker thread)."""
+
+    def __init__(self, table: Table, positions: list[tuple[int, str]]) -> None:
+        self.table = table
+        where = {key: index for index, key in positions}
+        # An absent optional column reads the empty cell appended to every row.
+        indexes = [where.get(key, -1) for key in ("id_number", "name", "activity_code", "hours")]
+        self._pick: Callable[[list[str]], tuple[str, str, str, str]] = operator.itemgetter(*indexes)
+        self._width = max(indexes) + 1
+        self._ids: dict[str, str] = {}
+        self._hours: dict[str, tuple[Decimal, int] | _Bad] = {}
+        self._codes: set[str] = set()
+
+    def chunk(self) -> _Chunk | None:
+        """The next rows with their cells checked; None after the last."""
+        chunk = _Chunk([], [], [], [])
+        rows, problems = chunk.rows, chunk.problems
+        ids, hours_of, codes = self._ids, self._hours, self._codes
+        width, pick = self._width, self._pick
+        read = 0
+        for number, cells in itertools.islice(self.table.rows, CHUNK_ROWS):
+            read += 1
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            cells.append("")
+            id_text, name, code, hours_text = pick(cells)
+            id_text, name, code, hours_text = (
+                id_text.strip(),
+                name.strip(),
+                code.strip(),
+                hours_text.strip(),
+            )
+            if not (id_text or name or code or hours_text):
+                continue  # blank lines are harmless
+            ok = True
+            id_number = ids.get(id_text) if id_text else _MISSING
+            if id_number is None:
+                id_number = ids[id_text] = parse_id_number(id_text)
+                if not isinstance(id_number, _Bad):
+                    chunk.new_id_numbers.append(id_number)
+            if isinstance(id_number, _Bad):
+                problems.append((number, "id_number", id_number))
+                ok = False
+            if len(name) > MAX_NAME_LENGTH:
+                problems.append((number, "name", "姓名过长"))
+                ok = False
+            if not code:
+                problems.append((number, "activity_code", _MISSING))
+                ok = False
+            elif len(code) > MAX_CODE_LENGTH:
+                problems.append((number, "activity_code", "活动编号过长"))
+                ok = False
+            elif code not in codes:
+                codes.add(code)
+                chunk.new_codes.append(code)
+            hours = hours_of.get(hours_text) if hours_text else _MISSING
+            if hours is None:
+                parsed = parse_hours(hours_text)
+                hours = hours_of[hours_text] = (
+                    parsed if isinstance(parsed, _Bad) else (parsed, int(parsed * 100))
+                )
+            if isinstance(hours, _Bad):
+                problems.append((number, "hours", hours))
+            elif ok:
+                value, hundredths = hours
+                rows.append((number, id_number, name or None, code, value, hundredths))
+        return chunk if read else None
+
+
+@dataclass(slots=True)
+class _Volunteer:
+    index: int
+    id: Any  # uuid.UUID
+    name: str
+    registered_date: date
+    deregistered_on: date | None
+    used: bool = False
+
+
+@dataclass(slots=True)
+class _Activity:
+    index: int
+    id: Any  # uuid.UUID
+    activity_date: date
+    deadline: date
+    late: bool
+    has_records: bool
+    problem: str | None  # why no row may name it (another area, not held yet)
+    used: bool = False
+
+
+@dataclass
+class _Load:
+    """What the import knows and has done so far (event loop and build thread, in turn)."""
+
+    principal: Principal
+    calendar: WorkingCalendar
+    entered_at: datetime
+    problems: Problems
+    ids: RowIds = field(default_factory=RowIds)
+    volunteers: dict[str, _Volunteer | None] = field(default_factory=dict)
+    volunteer_list: list[_Volunteer] = field(default_factory=list)
+    activities: dict[str, _Activity | None] = field(default_factory=dict)
+    activity_count: int = 0
+    #: (volunteer index << 24 | activity index) -> the row the pair was first on.
+    pairs: dict[int, int] = field(default_factory=dict)
+    #: (volunteer index << 12 | year) -> [hundredths of hours, records].
+    totals: dict[int, list[int]] = field(default_factory=dict)
+    rows: int = 0
+    late: int = 0
+    hundredths: int = 0
+    volunteers_used: int = 0
+    activities_used: int = 0
+    conflict: Exception | None = None
+
+    def build(self, chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[tuple[Any, Any, int]]]:
+        """The chunk's records to COPY, and the pairs to look for in the database."""
+        add = self.problems.add
+        volunteers, activities = self.volunteers, self.activities
+        pairs, totals, next_id = self.pairs, self.totals, self.ids.next
+        entered_at, entered_by = self.entered_at, self.principal.sub
+        records: list[tuple[Any, ...]] = []
+        checks: list[tuple[Any, Any, int]] = []
+        for number, id_number, name, code, hours, hundredths in chunk.rows:
+            volunteer = volunteers[id_number]
+            activity = activities[code]
+            ok = True
+            if volunteer is None:
+                add(number, "id_number", "该身份证号未注册为志愿者")
+                ok = False
+            elif name is not None and name != volunteer.name:
+                add(number, "name", "姓名与该身份证号注册的姓名不一致")
+                ok = False
+            if activity is None:
+                add(number, "activity_code", f"活动编号 {code} 不存在")
+                ok = False
+            elif activity.problem is not None:
+                add(number, "activity_code", activity.problem)
+                ok = False
+            if not ok:
+                continue
+            assert volunteer is not None
+            assert activity is not None
+            served = activity.activity_date
+            if served < volunteer.registered_date:
+                add(
+                    number,
+                    "id_number",
+                    f"活动日期 {served} 早于该志愿者的注册日期 {volunteer.registered_date}",
+                )
+                continue
+            if volunteer.deregistered_on is not None and served >= volunteer.deregistered_on:
+                add(number, "id_number", f"该志愿者已于 {volunteer.deregistered_on} 注销")
+                continue
+            pair = volunteer.index << 24 | activity.index
+            first = pairs.setdefault(pair, number)
+            if first != number:
+                add(number, "activity_code", f"与第 {first} 行重复：同一志愿者同一活动只登记一次")
+                continue
+            if activity.has_records:
+                checks.append((volunteer.id, activity.id, number))
+            records.append(
+                (
+                    next_id(),
+                    volunteer.id,
+                    activity.id,
+                    served,
+                    hours,
+                    entered_at,
+                    entered_by,
+                    activity.deadline,
+                    activity.late,
+                )
+            )
+            key = volunteer.index << 12 | served.year
+            total = totals.get(key)
+            if total is None:
+                totals[key] = [hundredths, 1]
+            else:
+                total[0] += hundredths
+                total[1] += 1
+            self.hundredths += hundredths
+            if activity.late:
+                self.late += 1
+            if not volunteer.used:
+                volunteer.used = True
+                self.volunteers_used += 1
+            if not activity.used:
+                activity.used = True
+                self.activities_used += 1
+        self.rows += len(records)
+        return records, checks
+
+    def add_volunteers(self, asked: Sequence[str], found: Sequence[Any]) -> None:
+        for row in found:
+            deregistered = (
+                row.status_date if row.status == VolunteerStatus.DEREGISTERED.value else None
+            )
+            volunteer = _Volunteer(
+                len(self.volunteer_list), row.id, row.name, row.registered_date, deregistered
+            )
+            self.volunteer_list.append(volunteer)
+            self.volunteers[row.id_number] = volunteer
+        for id_number in asked:
+            self.volunteers.setdefault(id_number, None)
+
+    def add_activities(self, asked: Sequence[str], found: Sequence[Any], today: date) -> None:
+        entered = local_date(self.entered_at)
+        for row in found:
+            deadline = self.calendar.entry_deadline(row.activity_date)
+            problem = None
+            if not self.principal.sees_area(row.township_code):
+                problem = "该活动不在您负责的区域内"
+            elif row.activity_date > today:
+                problem = "活动尚未开展（活动日期晚于今天），不能登记服务时长"
+            self.activity_count += 1
+            self.activities[row.code] = _Activity(
+                self.activity_count,
+                row.id,
+                row.activity_date,
+                deadline,
+                entered > deadline,
+                row.has_records,
+                problem,
+            )
+        for code in asked:
+            self.activities.setdefault(code, None)
+
+
+@dataclass(frozen=True)
+class ServiceRecordImport:
+    """The import of service records; serves the shared import routes."""
+
+    prefix: str = PREFIX
+    columns: ColumnSet = COLUMNS
+
+    async def run(
+        self, session: AsyncSession, upload: Upload, principal: Principal
+    ) -> ServiceImportResult:
+        entered_at = now()
+        table, parser, problems = await asyncio.to_thread(self._open, upload)
+        try:
+            # The first statement: it also opens the transaction the COPYs run in.
+            calendar = await load_calendar(session)
+            load = _Load(principal, calendar, entered_at, problems)
+            await overlapped(parser.chunk, lambda chunk: self._consume(session, load, chunk))
+            if problems.count:
+                raise problems.failure(table, self.prefix)
+            if load.conflict is not None:
+                raise Conflict(
+                    "导入期间有服务记录被他人登记（或志愿者、活动被修改），未导入任何数据，"
+                    "请重新导入",
+                    code=f"{self.prefix}_IMPORT_CONFLICT",
+                ) from load.conflict
+            if load.rows == 0:
+                raise Unprocessable("导入文件中没有数据行", code=f"{self.prefix}_IMPORT_EMPTY")
+            await self._add_totals(session, load)
+            hours = Decimal(load.hundredths).scaleb(-2).quantize(_CENT)
+            counts = {
+                "rows": load.rows,
+                "late": load.late,
+                "hours": hours,
+                "volunteers": load.volunteers_used,
+                "activities": load.activities_used,
+            }
+            await record_event(
+                session,
+                AuditEvent,
+                action=AuditAction.BULK,
+                entity=TABLE,
+                new_values={
+                    **counts,
+                    "source": "import",
+                    "filename": upload.filename,
+                    "format": table.format,
+                    "encoding": table.encoding,
+                },
+            )
+        except Exception:
+            await session.rollback()
+            raise
+        await session.commit()
+        return ServiceImportResult(**counts, format=table.format, encoding=table.encoding)
+
+    def _open(self, upload: Upload) -> tuple[Table, _Parser, Problems]:
+        table = read_table(upload, prefix=self.prefix)
+        problems = Problems(self.columns)
+        header = next(table.rows, None)
+        if header is None:
+            raise Unprocessable("导入文件为空", code=f"{self.prefix}_IMPORT_EMPTY")
+        positions = read_header(self.columns, *header, problems)
+        if problems.count:
+            raise problems.failure(table, self.prefix)
+        return table, _Parser(table, positions), problems
+
+    async def _consume(self, session: AsyncSession, load: _Load, chunk: _Chunk) -> None:
+        for row, key, message in chunk.problems:
+            load.problems.add(row, key, message)
+        if chunk.new_id_numbers:
+            found = await session.execute(_VOLUNTEERS, {"id_numbers": chunk.new_id_numbers})
+            load.add_volunteers(chunk.new_id_numbers, found.all())
+        if chunk.new_codes:
+            found = await session.execute(_ACTIVITIES, {"codes": chunk.new_codes})
+            load.add_activities(chunk.new_codes, found.all(), local_date(load.entered_at))
+        records, checks = await asyncio.to_thread(load.build, chunk)
+        if checks:
+            rows_of = {(v, a): number for v, a, number in checks}
+            existing = await session.execute(
+                _EXISTING_PAIRS,
+                {
+                    "volunteer_ids": [v for v, _, _ in checks],
+                    "activity_ids": [a for _, a, _ in checks],
+                },
+            )
+            for volunteer_id, activity_id in existing.all():
+                load.problems.add(
+                    rows_of[(volunteer_id, activity_id)],
+                    "activity_code",
+                    "该志愿者在该活动已有服务记录（同一活动每人一条），如需更正请修改原记录",
+                )
+        if load.problems.count or load.conflict is not None or not records:
+            return  # it will all be rolled back: nothing more to copy
+        try:
+            await copy_records(session, TABLE, RECORD_COLUMNS, records)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) not in (UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION):
+                raise
+            # The failed COPY aborted the transaction; the checks go on in a new one.
+            await session.rollback()
+            load.conflict = exc
+
+    @staticmethod
+    async def _add_totals(session: AsyncSession, load: _Load) -> None:
+        keys = sorted(load.totals)
+        volunteers = load.volunteer_list
+        await add_hours_bulk(
+            session,
+            [volunteers[key >> 12].id for key in keys],
+            [key & 0xFFF for key in keys],
+            [Decimal(load.totals[key][0]).scaleb(-2) for key in keys],
+            [load.totals[key][1] for key in keys],
+        )
+
+
+service_record_import: Final = ServiceRecordImport()
