@@ -758,3 +758,17 @@ async def test_the_docs_page_reads_the_merged_document(
 
     assert docs.status_code == 200
     assert "/openapi.json" in docs.text
+
+
+async def test_the_metrics_count_proxied_calls_by_service_not_by_path(
+    client: httpx.AsyncClient, upstream: Upstream
+) -> None:
+    await client.get("/api/v1/welfare/elderly/1")
+    await client.get("/api/v1/welfare/elderly/2")
+
+    metrics = (await client.get("/metrics")).text
+    assert re.search(
+        r'http_requests_total\{method="GET",route="/api/v1/welfare/\{path\}",'
+        r'service="gateway",status="200"\} 2\.0',
+        metrics,
+    )

@@ -1,5 +1,6 @@
 """Settings of the gateway service (environment prefix ``GATEWAY_``)."""
 
+from pathlib import Path
 from typing import ClassVar
 
 import httpx
@@ -52,11 +53,56 @@ class GatewaySettings(CallingServiceSettings):
     proxy_max_keepalive: int = Field(
         default=100, ge=0, le=10_000, description="Idle connections kept open to one service"
     )
+    proxy_keepalive_s: float = Field(
+        default=4.0,
+        gt=0,
+        le=600,
+        description="How long an idle connection is kept; below the services' own keep-alive "
+        "(uvicorn: 5 s), so the gateway never reuses one the service is closing",
+    )
     openapi_cache_s: float = Field(
         default=30.0, ge=0, le=3600, description="How long a service's OpenAPI document is kept"
     )
     openapi_timeout_s: float = Field(
         default=2.0, gt=0, le=30, description="Longest wait for a service's OpenAPI document"
+    )
+
+    # --- Sign-in: tokens, signing keys, failed attempts ----------------------------------
+    signing_keys_dir: Path = Field(
+        default=Path(".data/keys/gateway"),
+        description="Folder of the PEM private keys tokens are signed with (one file per key, "
+        "named <UTC time>.pem; `civil keys rotate` adds one). The newest signs, all are "
+        "published at /.well-known/jwks.json",
+    )
+    signing_keys_refresh_s: float = Field(
+        default=10.0, gt=0, le=3600, description="How often the key folder is read again"
+    )
+    signing_key_activation_s: float = Field(
+        default=60.0,
+        ge=0,
+        le=86_400,
+        description="How long a new key is published before it signs (longer than the "
+        "services wait before refetching the JWKS for an unknown key: 30 s)",
+    )
+    access_token_ttl_s: int = Field(
+        default=900, ge=60, le=86_400, description="Lifetime of an access token (15 minutes)"
+    )
+    sign_in_window_s: int = Field(
+        default=900, ge=60, le=86_400, description="Window failed sign-ins are counted in"
+    )
+    sign_in_max_failures_per_user: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins of one user name (or client id) in the window before "
+        "further attempts get 429; a successful sign-in starts the count again",
+    )
+    sign_in_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins from one client address in the window before 429 "
+        "(higher than per user: a township office signs in from one NAT address)",
     )
 
     def proxy_timeout(self) -> httpx.Timeout:
@@ -71,4 +117,5 @@ class GatewaySettings(CallingServiceSettings):
         return httpx.Limits(
             max_connections=self.proxy_max_connections,
             max_keepalive_connections=self.proxy_max_keepalive,
+            keepalive_expiry=self.proxy_keepalive_s,
         )

@@ -1,9 +1,10 @@
 """``/api/v1/<service>/{path}`` for every method, forwarded to that service.
 
-Plain Starlette routes, not FastAPI operations: nothing here is parsed or
-validated (the service does that), and they stay out of the gateway's own
-OpenAPI, where the services' documents show the real operations under the same
-paths. A name that is no service matches no route: the runtime's 404 problem.
+Nothing here is parsed or validated (the service does that), and the routes
+stay out of the gateway's own OpenAPI, where the services' documents show the
+real operations under the same paths. A name that is no service matches no
+route: the runtime's 404 problem. (FastAPI routes rather than plain Starlette
+ones: they name their template in the metrics, ``/api/v1/assistance/{path}``.)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _forwarder(service: Service) -> Callable[[Request], Awaitable[Response]]:
 
 
 for _service in SERVICES:
-    router.add_route(
+    router.add_api_route(
         f"/api/v1/{_service.name}/{{path:path}}",
         _forwarder(_service),
         methods=METHODS,

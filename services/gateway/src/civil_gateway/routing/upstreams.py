@@ -3,7 +3,9 @@
 The clients are made when the app starts (:func:`proxy_clients`, part of the
 gateway's lifespan) and closed when it stops: a pool of keep-alive connections
 per service, explicit connect/read/write/pool timeouts, no redirects followed
-(a redirect goes back to the caller), no proxy from the environment.
+(a redirect goes back to the caller), no proxy from the environment, no
+cookies kept. On the network the clients run on aiohttp's pool
+(:mod:`civil_gateway.routing.transport`); tests give them a stub transport.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 from fastapi import FastAPI, Request
 
 from civil_gateway.config import GatewaySettings
+from civil_gateway.routing.transport import AiohttpTransport
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +53,18 @@ class Upstream:
 def _client(
     base_url: str, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None
 ) -> httpx.AsyncClient:
+    limits = settings.proxy_limits()
     client = httpx.AsyncClient(
         base_url=base_url,
         timeout=settings.proxy_timeout(),
-        limits=settings.proxy_limits(),
-        transport=transport,
+        limits=limits,
+        transport=transport or AiohttpTransport(limits),
         follow_redirects=False,
         trust_env=False,  # an HTTP(S)_PROXY of the environment is not for calls inside
+        # A jar that keeps nothing: a cookie set in one caller's answer must not
+        # be sent with the next caller's request (each caller's own Cookie header
+        # still goes through, as any header).
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
     )
     # httpx adds Accept, Accept-Encoding, Connection and User-Agent of its own to
     # every request; a proxy sends only what the caller sent (an Accept-Encoding
