@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
@@ -18,11 +19,13 @@ from civil_cli.keys import (
     ensure_dev_keys,
     jwk_thumbprint,
     mint_token,
+    rotate_keys,
     write_service_token,
 )
 from civil_cli.runner import service_env
 from civil_cli.services import spec
 from civil_shared.auth import Principal, Role, Scope, TokenVerifier, load_jwks
+from civil_shared.signing import DEFAULT_ACTIVATION, KeyRing, create_key
 
 
 @pytest.fixture
@@ -107,7 +110,8 @@ def test_a_lost_jwks_is_rewritten_from_the_key(keys: DevKeys, tmp_path: Path) ->
 def test_the_private_key_is_readable_only_by_its_owner(keys: DevKeys) -> None:
     assert stat.S_IMODE(keys.private_key_path.stat().st_mode) == 0o600
     assert stat.S_IMODE(keys.private_key_path.parent.stat().st_mode) == 0o700
-    assert keys.private_key_path == keys.private_key_path.parent / "signing-key.pem"
+    assert keys.private_key_path.parent == keys.keys_dir == keys.jwks_path.parent / "gateway"
+    assert re.fullmatch(r"\d{8}T\d{6}Z\.pem", keys.private_key_path.name)
     assert keys.jwks_path.name == "jwks.json"
 
 
@@ -121,10 +125,8 @@ def test_parallel_first_calls_agree_on_one_key(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         kids = set(pool.map(lambda _: ensure_dev_keys(tmp_path).kid, range(8)))
     assert len(kids) == 1
-    assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == [
-        "jwks.json",
-        "signing-key.pem",
-    ]
+    assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == ["gateway", "jwks.json"]
+    assert len(list((tmp_path / "keys" / "gateway").glob("*.pem"))) == 1
 
 
 def _b64_int(value: str) -> int:
@@ -183,3 +185,55 @@ def test_the_runner_tells_each_service_its_peers_and_its_token(
     assert env["WELFARE_GATEWAY_URL"] == "http://gateway.example"  # the operator's wins
     assert "WELFARE_WELFARE_URL" not in env
     assert Path(env["WELFARE_SERVICE_TOKEN_FILE"]).read_text().count(".") == 2
+
+
+def test_a_rotated_key_is_published_at_once_and_signs_once_published_long_enough(
+    tmp_path: Path,
+) -> None:
+    old = ensure_dev_keys(tmp_path)
+    new = rotate_keys(tmp_path)
+    published = {jwk["kid"] for jwk in json.loads(old.jwks_path.read_text())["keys"]}
+    ring = KeyRing.load(old.keys_dir)
+
+    assert published == {old.kid, new.kid}
+    assert ensure_dev_keys(tmp_path).kid == old.kid  # the new key is too young to sign
+    assert ring.signing_key(now=new.created_at + DEFAULT_ACTIVATION).kid == new.kid
+    assert ring.signing_key(now=new.created_at + timedelta(seconds=59)).kid == old.kid
+    # A token of the old key still verifies against the published set.
+    verifier = TokenVerifier(load_jwks(old.jwks_path.read_text()))
+    assert verifier.verify(mint_token(old, sub="a", roles=["auditor"])).sub == "a"
+
+
+def test_an_ed25519_key_signs_eddsa_tokens_the_services_accept(tmp_path: Path) -> None:
+    key = create_key(tmp_path / "ring", algorithm="EdDSA")
+    ring = KeyRing.load(tmp_path / "ring")
+    token = key.sign(
+        {
+            "sub": "a",
+            "roles": ["admin"],
+            "exp": 4102444800,
+            "aud": "civil-platform",
+            "iss": "civil-gateway",
+        }
+    )
+
+    assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
+    assert ring.jwks()["keys"][0]["kty"] == "OKP"
+    assert TokenVerifier(ring.jwks()).verify(token).sub == "a"
+
+
+def test_two_keys_made_in_one_second_get_names_in_order(tmp_path: Path) -> None:
+    moment = datetime(2026, 11, 28, 10, 15, tzinfo=UTC)
+    first = create_key(tmp_path, now=moment)
+    second = create_key(tmp_path, now=moment)
+
+    assert first.path.name == "20261128T101500Z.pem"
+    assert second.path.name == "20261128T101501Z.pem"
+    assert KeyRing.load(tmp_path).kids == (first.kid, second.kid)
+    assert stat.S_IMODE(second.path.stat().st_mode) == 0o600
+
+
+def test_an_unreadable_key_file_is_an_error_not_a_skipped_key(tmp_path: Path) -> None:
+    (tmp_path / "20261128T101500Z.pem").write_text("not a key")
+    with pytest.raises(ValueError, match="PEM private key"):
+        KeyRing.load(tmp_path)

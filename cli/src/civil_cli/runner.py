@@ -34,6 +34,8 @@ from civil_shared.runtime.migrations import upgrade
 from civil_shared.runtime.settings import asyncpg_url
 
 READY_TIMEOUT_S = 120.0
+#: Where the gateway publishes its public keys.
+JWKS_PATH = "/.well-known/jwks.json"
 STOP_GRACE_S = 10.0
 POLL_INTERVAL_S = 0.25
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -193,12 +195,26 @@ def _source_dirs(service: ServiceSpec) -> list[Path]:
 
 
 def service_env(
-    service: ServiceSpec, database_url: str, keys: DevKeys, host: str = "127.0.0.1"
+    service: ServiceSpec,
+    database_url: str,
+    keys: DevKeys,
+    host: str = "127.0.0.1",
+    *,
+    gateway_running: bool = False,
 ) -> dict[str, str]:
     env = dict(os.environ)
     env[service.env("DATABASE_URL")] = asyncpg_url(database_url)
-    if not env.get(service.env("JWKS_FILE")) and not env.get(service.env("JWKS_URL")):
-        env[service.env("JWKS_FILE")] = str(keys.jwks_path)
+    # Who signs and who verifies: the gateway signs with the keys of its folder and
+    # verifies its own tokens with them; the services fetch the gateway's JWKS, as
+    # in production. A service run without the gateway reads the same keys' file.
+    if service.name == "gateway":
+        env.setdefault(service.env("SIGNING_KEYS_DIR"), str(keys.keys_dir))
+    elif not env.get(service.env("JWKS_FILE")) and not env.get(service.env("JWKS_URL")):
+        if gateway_running:
+            gateway = next(s for s in SERVICES if s.name == "gateway")
+            env[service.env("JWKS_URL")] = f"{base_url(host, gateway)}{JWKS_PATH}"
+        else:
+            env[service.env("JWKS_FILE")] = str(keys.jwks_path)
     # How the service reaches its peers' internal APIs: their URLs and its own token.
     for peer in SERVICES:
         if peer != service:
@@ -424,13 +440,19 @@ def run(
             console.say("Preparing the databases...")
             urls = prepare_databases(services, server, console)
             keys = ensure_dev_keys(database.data_dir())
-            console.say(f"Development signing key: {keys.private_key_path}")
+            console.say(f"Signing keys: {keys.keys_dir} (civil keys rotate adds one)")
             console.say("Applying database migrations...")
             run_migrations(services, urls, console)
             console.say("Starting the services...")
             width = max(len(s.name) for s in services)
             for service in services:
-                env = service_env(service, urls[service.name], keys, host)
+                env = service_env(
+                    service,
+                    urls[service.name],
+                    keys,
+                    host,
+                    gateway_running=any(s.name == "gateway" for s in services),
+                )
                 child = start_service(
                     service, host=host, reload=reload, env=env, console=console, width=width
                 )

@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
+from civil_gateway.identity.clients.router import router as clients_router
 from civil_gateway.identity.router import router as identity_router
+from civil_gateway.identity.tokens.router import router as tokens_router
+from civil_gateway.identity.users.router import router as users_router
 from civil_gateway.routing.router import router as routing_router
 
 # The proxy's routes last: /api/v1/<service>/... must not shadow the gateway's own.
-routers: list[APIRouter] = [identity_router, routing_router]
+routers: list[APIRouter] = [
+    identity_router,
+    tokens_router,
+    users_router,
+    clients_router,
+    routing_router,
+]

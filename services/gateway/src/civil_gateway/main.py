@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from civil_gateway import models
 from civil_gateway.api import routers
 from civil_gateway.config import GatewaySettings
+from civil_gateway.identity.keys import install_keys
 from civil_gateway.routing.openapi import install_merged_openapi
 from civil_gateway.routing.upstreams import proxy_clients
 from civil_shared.runtime.app import ServiceLifespan, create_service_app
@@ -33,6 +34,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         audit_model=models.AuditEvent,
         lifespan=lifespan,
     )
+    install_keys(app)
     install_merged_openapi(app)
     return app
 

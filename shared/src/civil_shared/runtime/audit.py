@@ -6,7 +6,9 @@ session appends one ``audit_event`` row per inserted, updated or deleted
 object, in the same transaction as the change itself: a write that is rolled
 back leaves no audit row, and an audit row cannot be lost while its write lands.
 Set-based writes (COPY, ``INSERT ... SELECT``) bypass the ORM and record their
-own summary event with :func:`record_event`.
+own summary event with :func:`record_event`. A model names the columns whose
+values must never reach the trail (a password hash) in ``__audit_redacted__``:
+their changes are recorded as ``"[redacted]"``.
 """
 
 from __future__ import annotations
@@ -76,12 +78,29 @@ def _actor_of(session: Session) -> tuple[str, str | None]:
     return str(actor), request_id
 
 
+#: What the trail shows in place of a redacted column's value.
+REDACTED = "[redacted]"
+
+
+def _redacted(obj: Any) -> frozenset[str]:
+    """Columns whose values the trail must not hold (``__audit_redacted__``), e.g. a
+    password hash: a change of them is recorded, the value is not."""
+    return frozenset(getattr(obj, "__audit_redacted__", ()))
+
+
+def _shown(key: str, value: Any, redacted: frozenset[str]) -> Any:
+    if key in redacted and value is not None:
+        return REDACTED
+    return _jsonable(value)
+
+
 def _column_values(obj: Any) -> dict[str, Any]:
     # Only what is loaded: reading an expired column (a server default, a deleted
     # row) would query in the middle of the flush.
     state = inspect(obj)
+    redacted = _redacted(obj)
     return {
-        attr.key: _jsonable(state.dict[attr.key])
+        attr.key: _shown(attr.key, state.dict[attr.key], redacted)
         for attr in state.mapper.column_attrs
         if attr.key in state.dict
     }
@@ -91,13 +110,14 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
     state = inspect(obj)
+    redacted = _redacted(obj)
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
         before = history.deleted[0] if history.deleted else None
-        old[attr.key] = None if before is NO_VALUE else _jsonable(before)
-        new[attr.key] = _jsonable(history.added[0] if history.added else None)
+        old[attr.key] = None if before is NO_VALUE else _shown(attr.key, before, redacted)
+        new[attr.key] = _shown(attr.key, history.added[0] if history.added else None, redacted)
     return old, new
 
 
