@@ -18,6 +18,7 @@ import structlog
 from fastapi import FastAPI, Request
 
 from civil_gateway.config import GatewaySettings
+from civil_shared.auth import TokenVerifier
 from civil_shared.errors import ServiceUnavailable
 from civil_shared.runtime.security import KeySource
 from civil_shared.signing import KeyRing, SigningKey
@@ -62,12 +63,14 @@ class GatewayKeys:
             log.error("signing keys unreadable; keeping the last ones", error=str(exc))
             self._loaded_at = time.monotonic()
             return
-        if self._ring is not None and ring.kids != self._ring.kids:
+        self._loaded_at = time.monotonic()
+        if self._ring is not None and ring.kids == self._ring.kids:
+            return  # the same keys: keep the object, so verifiers need no rebuilding
+        if self._ring is not None:
             log.info("signing keys changed", kids=list(ring.kids))
         if not ring:
             log.warning("no signing key", folder=str(self._folder))
         self._ring = ring
-        self._loaded_at = time.monotonic()
 
     async def signing_key(self) -> SigningKey:
         ring = await self.ring()
@@ -80,17 +83,32 @@ class GatewayKeys:
 
 
 class OwnKeySource(KeySource):
-    """Verifies with the gateway's own keys when no JWKS file or URL is configured."""
+    """Verifies with the gateway's own keys when no JWKS file or URL is configured.
+
+    The folder is local and cheap to read, so a key id not seen before is looked
+    up at the next reading of the folder (``GATEWAY_SIGNING_KEYS_REFRESH_S``), not
+    after the remote-JWKS back-off of the services.
+    """
 
     def __init__(self, settings: GatewaySettings, keys: GatewayKeys) -> None:
         super().__init__(settings)
         self._own = keys
         self._use_own = settings.jwks_file is None and settings.jwks_url is None
+        self._own_verifier: TokenVerifier | None = None
+        self._ring: KeyRing | None = None
 
-    async def _fetch(self) -> dict[str, object]:
-        if self._use_own:
-            return dict(await self._own.jwks())
-        return await super()._fetch()
+    async def verifier_for(self, token: str) -> TokenVerifier:
+        if not self._use_own:
+            return await super().verifier_for(token)
+        ring = await self._own.ring()
+        if self._own_verifier is None:
+            self._own_verifier = TokenVerifier(
+                ring.jwks(), audience=self._settings.jwt_audience, issuer=self._settings.jwt_issuer
+            )
+        elif ring is not self._ring:
+            self._own_verifier.replace_keys(ring.jwks())
+        self._ring = ring
+        return self._own_verifier
 
 
 def install_keys(app: FastAPI) -> None:
