@@ -7,7 +7,7 @@ PYTHON ?= python3
 UV ?= $(or $(shell command -v uv 2>/dev/null),$(PYTHON) -m uv)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint fmt migrate token db-stop clean uv sync bench
+.PHONY: help run test lint fmt migrate token admin db-stop clean uv sync bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ migrate: sync ## migrate every service's database to head
 
 token: sync ## print a development token (ROLE=admin by default)
 	@$(UV) run civil token --role $(or $(ROLE),admin)
+
+admin: sync ## create a gateway administrator (USER_NAME=admin; password asked or CIVIL_ADMIN_PASSWORD)
+	@$(UV) run civil create-admin --username $(or $(USER_NAME),admin)
 
 db-stop: sync ## stop the embedded PostgreSQL
 	@$(UV) run civil db-stop

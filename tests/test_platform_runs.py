@@ -40,10 +40,13 @@ def _free_port_base() -> int:
 
 
 class Platform:
-    def __init__(self, base: int, data_dir: Path, process: subprocess.Popen[bytes]) -> None:
+    def __init__(
+        self, base: int, data_dir: Path, process: subprocess.Popen[bytes], env: dict[str, str]
+    ) -> None:
         self.base = base
         self.data_dir = data_dir
         self.process = process
+        self.env = env
 
     def url(self, service: str, path: str) -> str:
         return f"http://127.0.0.1:{self.base + SERVICES.index(service)}{path}"
@@ -75,7 +78,7 @@ def platform(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    platform = Platform(base, data_dir, process)
+    platform = Platform(base, data_dir, process, env)
     try:
         deadline = time.monotonic() + READY_WITHIN_S
         for name in SERVICES:
@@ -145,6 +148,32 @@ def test_a_dev_token_is_accepted_and_a_write_lands(platform: Platform) -> None:
     assert listed.json()["total"] == 1
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "area_code"
+
+
+def test_an_admin_made_by_the_cli_signs_in_and_the_services_trust_the_gateways_token(
+    platform: Platform,
+) -> None:
+    made = subprocess.run(
+        [sys.executable, "-m", "civil_cli", "create-admin", "--username", "e2e-admin"],
+        env={**platform.env, "CIVIL_ADMIN_PASSWORD": "Tianmen-e2e-2020"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    signed_in = httpx.post(
+        platform.url("gateway", "/api/v1/auth/token"),
+        data={"grant_type": "password", "username": "e2e-admin", "password": "Tianmen-e2e-2020"},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    # The services verify it against the gateway's /.well-known/jwks.json (civil run's JWKS_URL).
+    for service, path in [("assistance", "/api/v1/standards"), ("governance", "/api/v1/divisions")]:
+        response = httpx.get(platform.url(service, path), headers=headers)
+        assert response.status_code == 200, (service, response.text)
+    me = httpx.get(platform.url("gateway", "/api/v1/me"), headers=headers)
+    assert me.json()["roles"] == ["admin"]
 
 
 def test_ctrl_c_stops_everything(platform: Platform) -> None:

@@ -237,3 +237,21 @@ def test_an_unreadable_key_file_is_an_error_not_a_skipped_key(tmp_path: Path) ->
     (tmp_path / "20261128T101500Z.pem").write_text("not a key")
     with pytest.raises(ValueError, match="PEM private key"):
         KeyRing.load(tmp_path)
+
+
+def test_civil_keys_rotate_adds_a_key_that_list_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from civil_cli.__main__ import main
+
+    monkeypatch.setenv("CIVIL_DATA_DIR", str(tmp_path))
+    assert main(["keys", "list"]) == 0
+    first = ensure_dev_keys(tmp_path)
+    assert main(["keys", "rotate", "--algorithm", "EdDSA"]) == 0
+    assert main(["keys", "list"]) == 0
+
+    out = capsys.readouterr().out
+    ring = KeyRing.load(first.keys_dir)
+    assert [key.algorithm for key in ring.keys] == ["RS256", "EdDSA"]
+    assert f"{first.kid}  <- signs now" in out.splitlines()[-2]
+    assert {k["kid"] for k in json.loads(first.jwks_path.read_text())["keys"]} == set(ring.kids)

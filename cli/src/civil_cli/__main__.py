@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from civil_cli import database
-from civil_cli.keys import ensure_dev_keys, mint_token
+from civil_cli.keys import ensure_dev_keys, mint_token, rotate_keys
 from civil_cli.services import SERVICES, ServiceSpec, spec
 
 
@@ -88,6 +88,61 @@ def _cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_create_admin(args: argparse.Namespace) -> int:
+    # Imported here: the gateway (and its password hashing) only for this command.
+    import asyncio
+
+    from civil_gateway.identity.bootstrap import BootstrapError, create_admin, read_password
+    from civil_shared.runtime.migrations import upgrade
+
+    server = database.ServerOnDemand("stop")
+    try:
+        url = database.service_database_url(spec("gateway"), server)
+        upgrade("civil_gateway", url)  # works before the first `civil run` too
+        user = asyncio.run(
+            create_admin(
+                url,
+                username=args.username,
+                display_name=args.display_name,
+                password=read_password(),
+            )
+        )
+    except BootstrapError as exc:
+        print(f"civil create-admin: no administrator created: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if database.holds_embedded():
+            database.stop_embedded()
+    print(f"Administrator {user.username} created. Sign in at the gateway:")
+    print(
+        "  curl -d grant_type=password -d username="
+        f"{user.username} --data-urlencode password=... "
+        f"http://127.0.0.1:{spec('gateway').port}/api/v1/auth/token"
+    )
+    return 0
+
+
+def _cmd_keys_rotate(args: argparse.Namespace) -> int:
+    key = rotate_keys(database.data_dir(), algorithm=args.algorithm)
+    print(f"Added signing key {key.kid} ({key.algorithm}) as {key.path}.")
+    print(
+        "The gateway publishes it at once and signs with it once it has been published "
+        "for GATEWAY_SIGNING_KEY_ACTIVATION_S (60 s). Retire an old key by deleting its "
+        "file once the last token it signed has expired (15 minutes; the services' own "
+        "tokens are made again at the next `civil run`)."
+    )
+    return 0
+
+
+def _cmd_keys_list(args: argparse.Namespace) -> int:
+    keys = ensure_dev_keys(database.data_dir())
+    print(f"Signing keys in {keys.keys_dir} (all published, oldest first):")
+    for key in keys.ring.keys:
+        mark = "  <- signs now" if key.kid == keys.kid else ""
+        print(f"  {key.path.name}  {key.algorithm:5}  {key.kid}{mark}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="civil",
@@ -135,8 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
         "token",
         help="print a development access token",
         description=(
-            "Print an access token signed with the development key, which `civil run` "
-            "makes the services trust. Use it as: "
+            "Print an access token signed with the gateway's current key (the services run "
+            "by `civil run` trust it), without signing in. Use it as: "
             'curl -H "Authorization: Bearer $TOKEN" ...'
         ),
     )
@@ -157,6 +212,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--ttl-hours", type=float, default=8.0, help="lifetime in hours (8)")
     token.set_defaults(handler=_cmd_token)
+
+    admin = commands.add_parser(
+        "create-admin",
+        help="create an administrator who signs in at the gateway",
+        description=(
+            "Create an administrator in the gateway's database (GATEWAY_DATABASE_URL, else the "
+            "embedded server), migrating it first. The password comes from CIVIL_ADMIN_PASSWORD "
+            "or is asked for; at least 10 characters. The administrator then creates the other "
+            "users and API clients through /api/v1/users and /api/v1/clients."
+        ),
+    )
+    admin.add_argument("--username", default="admin", help="user name to sign in with (admin)")
+    admin.add_argument(
+        "--display-name", default="系统管理员", help="name shown in audit trails (系统管理员)"
+    )
+    admin.set_defaults(handler=_cmd_create_admin)
+
+    keys = commands.add_parser(
+        "keys",
+        help="the gateway's signing keys: rotate, list",
+        description=(
+            "The gateway signs tokens with the newest key of <data>/keys/gateway/ and publishes "
+            "all of them at /.well-known/jwks.json. To retire a key, delete its file once "
+            "every token it signed has expired."
+        ),
+    )
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = key_commands.add_parser("rotate", help="add a new signing key")
+    rotate.add_argument(
+        "--algorithm", choices=["RS256", "EdDSA"], default="RS256", help="RS256 (RSA 2048) or EdDSA"
+    )
+    rotate.set_defaults(handler=_cmd_keys_rotate)
+    listing = key_commands.add_parser("list", help="list the signing keys")
+    listing.set_defaults(handler=_cmd_keys_list)
     return parser
 
 

@@ -408,8 +408,17 @@ def print_summary(services: Sequence[ServiceSpec], host: str, console: Console) 
         example = f"{base_url(host, services[names.index('gateway')])}/api/v1/me"
     else:
         example = f"{base_url(host, services[0])}/api/v1/...   (the paths are in /docs)"
+    if "gateway" in names:
+        gateway = base_url(host, services[names.index("gateway")])
+        console.say()
+        console.say("To sign in, make an administrator once, then ask the gateway for a token:")
+        console.say("  uv run civil create-admin          (or: make admin)")
+        console.say(
+            "  curl -d grant_type=password -d username=admin --data-urlencode password=... "
+            f"{gateway}/api/v1/auth/token"
+        )
     console.say()
-    console.say("To call the API, get a development token and send it as a bearer token:")
+    console.say("Or, to try the API, get a development token and send it as a bearer token:")
     console.say("  TOKEN=$(uv run civil token --role admin)")
     console.say(f'  curl -H "Authorization: Bearer $TOKEN" {example}')
     console.say(
