@@ -255,3 +255,23 @@ def test_civil_keys_rotate_adds_a_key_that_list_shows(
     assert [key.algorithm for key in ring.keys] == ["RS256", "EdDSA"]
     assert f"{first.kid}  <- signs now" in out.splitlines()[-2]
     assert {k["kid"] for k in json.loads(first.jwks_path.read_text())["keys"]} == set(ring.kids)
+
+
+def test_the_runner_points_the_services_at_the_gateways_jwks(
+    keys: DevKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("GATEWAY", "ASSISTANCE"):
+        for setting in ("JWKS_FILE", "JWKS_URL", "SIGNING_KEYS_DIR"):
+            monkeypatch.delenv(f"{name}_{setting}", raising=False)
+    url = "postgresql://db/x"
+
+    gateway = service_env(spec("gateway"), url, keys, gateway_running=True)
+    with_gateway = service_env(spec("assistance"), url, keys, gateway_running=True)
+    alone = service_env(spec("assistance"), url, keys, gateway_running=False)
+
+    assert gateway["GATEWAY_SIGNING_KEYS_DIR"] == str(keys.keys_dir)
+    assert "GATEWAY_JWKS_FILE" not in gateway  # it verifies with its own folder
+    port = spec("gateway").port
+    assert with_gateway["ASSISTANCE_JWKS_URL"] == f"http://127.0.0.1:{port}/.well-known/jwks.json"
+    assert "ASSISTANCE_JWKS_FILE" not in with_gateway
+    assert alone["ASSISTANCE_JWKS_FILE"] == str(keys.jwks_path)
