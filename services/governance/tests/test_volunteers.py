@@ -15,19 +15,30 @@ import pytest
 import xlsxwriter
 from fastapi import FastAPI
 from python_calamine import CalamineWorkbook
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_cli.pytest_plugin import Tokens, unique
 from civil_governance.db import AuditEvent
 from civil_governance.divisions.models import Division
 from civil_governance.volunteers.certificate import XLSX_MEDIA_TYPE
-from civil_governance.volunteers.importer import MAX_IMPORT_BYTES, parse_hours, parse_id_number
-from civil_governance.volunteers.models import ServiceRecord, VolunteerHoursYear
-from civil_governance.volunteers.repository import load_calendar, volunteer_stats
+from civil_governance.volunteers.importer import (
+    MAX_IMPORT_BYTES,
+    _quick_id_number,
+    parse_hours,
+    parse_id_number,
+)
+from civil_governance.volunteers.models import (
+    ServiceRecord,
+    Volunteer,
+    VolunteerHoursArea,
+    VolunteerHoursYear,
+)
+from civil_governance.volunteers.repository import load_calendar, registered_on, volunteer_stats
 from civil_governance.volunteers.workdays import WorkingCalendar, is_late, today
 from civil_shared.runtime.imports import MAX_UPLOAD_BYTES
 from civil_shared.testing.factories import make_id_number
+from civil_shared.types import IdNumber, id_check_char
 
 DUOBAO = "429006100"
 TUOSHI = "429006101"
@@ -893,6 +904,7 @@ async def test_every_bad_row_is_reported_with_its_reason(
         [tuoshi["id_number"], "", ours["code"], "两小时"],  # 12: not a number
         ["4.29006198001011E+17", "", ours["code"], "2"],  # 13: Excel made it a number
         ["", "", "", "2"],  # 14: no volunteer, no activity
+        [f" {good_id} ", "", ours["code"], "2"],  # 15: row 7 again, spelt differently
     ]
     before = await stored(session)
 
@@ -912,8 +924,9 @@ async def test_every_bad_row_is_reported_with_its_reason(
     assert report[(12, "hours")] == "服务时长应为数字（小时）"
     assert "文本格式" in report[(13, "id_number")]
     assert report[(14, "id_number")] == report[(14, "activity_code")] == "必填项未填写"
+    assert report[(15, "activity_code")].startswith("与第 7 行重复")
     assert (7, "id_number") not in report
-    assert response.json()["error_count"] == len(report) == 13
+    assert response.json()["error_count"] == len(report) == 14
     assert await stored(session) == before
 
 
@@ -1019,6 +1032,25 @@ def test_cells_are_checked_once_per_distinct_value() -> None:
     assert isinstance(parse_hours("NaN"), str)
     valid = adult()
     assert parse_id_number(valid.lower()) == valid.upper()
+    # The quick check agrees with IdNumber, or leaves the number to it.
+    samples = [str(make_id_number()) for _ in range(300)]
+    samples += [n[:17] + ("1" if n[17] != "1" else "2") for n in samples[:50]]  # check char
+    samples += ["429006" + "19000229" + "0011", "429006" + "18991231" + "0011"]
+    samples += [f"429006{today():%Y%m%d}0011", "429006201302300011", "09" + "1" * 16]
+    for text in samples:
+        first17 = text[:17]
+        for candidate in (text, first17 + id_check_char(first17) if first17.isdigit() else text):
+            try:
+                expected: str | None = str(IdNumber(candidate))
+            except ValueError:
+                expected = None
+            quick = _quick_id_number(candidate, {}, date.today())
+            assert quick is None or quick == expected, candidate
+            parsed = parse_id_number(candidate)
+            if expected is None:
+                assert type(parsed) is not str, candidate  # a problem, worded
+            else:
+                assert parsed == expected
 
 
 async def test_the_import_commits_with_the_request(committed_app: FastAPI, tokens: Tokens) -> None:
@@ -1042,3 +1074,107 @@ async def test_the_import_commits_with_the_request(committed_app: FastAPI, token
     assert person.status_code == 201, person.text
     assert loaded.status_code == 201, loaded.text
     assert (certificate.json()["records"], certificate.json()["total_hours"]) == (1, "5.00")
+
+
+async def test_the_village_sums_follow_every_change_of_the_hours(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession, setting: dict[str, Any]
+) -> None:
+    org = setting["organisation"]["id"]
+    acts = [await activity(client, tokens, org, date(2020, 5, day)) for day in (11, 12, 13)]
+    duobao, tuoshi = setting["duobao"], setting["tuoshi"]
+    rows = [
+        [duobao["id_number"], "", acts[0]["code"], "2"],
+        [duobao["id_number"], "", acts[1]["code"], "3"],
+        [tuoshi["id_number"], "", acts[0]["code"], "4"],
+    ]
+    assert (await upload(client, city(tokens), csv_bytes(rows))).status_code == 201
+    single = await record(client, city(tokens), tuoshi["id_number"], acts[2]["id"], "1.50")
+    await client.delete(
+        f"/api/v1/volunteer-services/{single.json()['id']}",
+        headers={**city(tokens), "If-Match": single.headers["etag"]},
+    )
+    moved = await client.patch(
+        f"/api/v1/volunteers/{duobao['id']}",
+        json={"area_code": TUOSHI_VILLAGE},
+        headers={**city(tokens), "If-Match": '"1"'},
+    )
+    stats = (
+        await client.get("/api/v1/volunteer-stats", params={"year": 2020}, headers=city(tokens))
+    ).json()
+
+    assert moved.status_code == 200, moved.text
+    tuoshi_figures = next(t for t in stats["by_township"] if t["area_code"] == TUOSHI)
+    assert (tuoshi_figures["volunteers_with_hours"], tuoshi_figures["service_hours"]) == (
+        2,
+        "9.00",
+    )
+    assert all(
+        t["volunteers_with_hours"] == 0 for t in stats["by_township"] if t["area_code"] == DUOBAO
+    )
+    # The triggers' sums are the sums of the per-volunteer rows, village by village.
+    kept = (
+        await session.execute(
+            select(
+                VolunteerHoursArea.year,
+                VolunteerHoursArea.area_code,
+                VolunteerHoursArea.volunteers,
+                VolunteerHoursArea.hours,
+                VolunteerHoursArea.records,
+            ).where(VolunteerHoursArea.records != 0)
+        )
+    ).all()
+    summed = (
+        await session.execute(
+            select(
+                VolunteerHoursYear.year,
+                VolunteerHoursYear.area_code,
+                func.count().filter(VolunteerHoursYear.records > 0),
+                func.sum(VolunteerHoursYear.hours),
+                func.sum(VolunteerHoursYear.records),
+            )
+            .group_by(VolunteerHoursYear.year, VolunteerHoursYear.area_code)
+            .having(func.sum(VolunteerHoursYear.records) != 0)
+        )
+    ).all()
+    assert sorted(map(tuple, kept)) == sorted(map(tuple, summed))
+
+
+@pytest.mark.usefixtures("villages")
+async def test_registered_volunteers_by_year_follow_registrations_moves_and_departures(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    early = (await register(client, tokens, registered_date="2019-06-01")).json()
+    await register(client, tokens, registered_date="2021-03-01", area_code=TUOSHI_VILLAGE)
+    leaving = (await register(client, tokens, registered_date="2020-02-02")).json()
+    gone = await client.post(
+        f"/api/v1/volunteers/{leaving['id']}/status",
+        json={"status": "deregistered", "effective_date": "2022-05-05", "reason": "本人申请"},
+        headers={**city(tokens), "If-Match": '"1"'},
+    )
+    moved = await client.patch(
+        f"/api/v1/volunteers/{early['id']}",
+        json={"area_code": TUOSHI_VILLAGE},
+        headers={**city(tokens), "If-Match": '"1"'},
+    )
+    assert (gone.status_code, moved.status_code) == (200, 200)
+
+    for year in range(2018, today().year + 1):
+        stats = await volunteer_stats(session, year)
+        on = min(date(year, 12, 31), today())
+        township = func.left(Volunteer.area_code, literal_column("9"))
+        counted: dict[str, int] = dict(
+            (
+                await session.execute(
+                    select(township, func.count()).where(registered_on(on)).group_by(township)
+                )
+            ).all()
+        )
+        assert stats.volunteers_registered == sum(counted.values()), year
+        assert {
+            t.area_code: t.volunteers_registered
+            for t in stats.by_township
+            if t.volunteers_registered
+        } == counted, year
+    in_2021 = await volunteer_stats(session, 2021)
+    in_2022 = await volunteer_stats(session, 2022)
+    assert in_2022.volunteers_registered == in_2021.volunteers_registered - 1

@@ -36,8 +36,10 @@ from civil_governance.volunteers.models import (
     ServiceRecord,
     Volunteer,
     VolunteerActivity,
+    VolunteerHoursArea,
     VolunteerHoursYear,
     VolunteerOrganisation,
+    VolunteerRegisterArea,
     WorkingCalendarDay,
 )
 
@@ -69,8 +71,10 @@ __all__ = [
     "SocialWorkProject",
     "Volunteer",
     "VolunteerActivity",
+    "VolunteerHoursArea",
     "VolunteerHoursYear",
     "VolunteerOrganisation",
+    "VolunteerRegisterArea",
     "WorkerAssessment",
     "WorkerQuota",
     "WorkingCalendarDay",

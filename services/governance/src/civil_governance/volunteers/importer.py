@@ -1,13 +1,14 @@
 """Bulk import of service records from CSV or XLSX: all or nothing, a per-row report, COPY.
 
 A row names a registered volunteer (ID number), an activity (its code) and the
-hours. The file is read in chunks: a worker thread checks the cells of chunk
-k+1 while the event loop looks up chunk k's new volunteers and activities (one
-set-based query each, ``unnest`` joined to the register, never a query a row)
-and COPYs it inside the request's transaction. A problem anywhere stops the
-COPYs, every row is still checked for the report, and the transaction is rolled
-back: nothing is written. Otherwise the hours summary is added to in one
-statement, the import audited, and everything committed at once.
+hours. The file goes in chunks through three steps at once: a worker thread
+checks the cells of chunk k+2, another builds chunk k+1's records once its new
+volunteers and activities are looked up (one set-based query each, ``unnest``
+joined to the register, never a query a row), and the database takes chunk k
+by COPY inside the request's transaction. A problem anywhere stops the COPYs,
+every row is still checked for the report, and the transaction is rolled back:
+nothing is written. Otherwise the hours summary is added to in one statement,
+the import audited, and everything committed at once.
 
 Cells are checked once per distinct value (an ID number recurs on each of its
 volunteer's rows, a few hour values on all of them), without a pydantic model a
@@ -23,10 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.types import String, Uuid
 
 from civil_governance.db import AuditEvent
 from civil_governance.volunteers.repository import add_hours_bulk, load_calendar
@@ -44,7 +42,6 @@ from civil_shared.runtime.imports import (
     RowIds,
     Upload,
     copy_records,
-    overlapped,
     read_header,
 )
 from civil_shared.runtime.imports.reading import Table, read_table
@@ -80,25 +77,32 @@ RECORD_COLUMNS: Final = (
     "late",
 )
 
-_VOLUNTEERS = text(
-    "SELECT v.id, v.id_number, v.name, v.registered_date, v.status, v.status_date "
-    "FROM volunteer AS v JOIN unnest(:id_numbers) AS f(id_number) ON v.id_number = f.id_number"
-).bindparams(bindparam("id_numbers", type_=ARRAY(String())))
-# has_records: only an activity with records already can hold a pair this file repeats.
-_ACTIVITIES = text(
-    "SELECT a.id, a.code, a.activity_date, a.township_code, "
-    "EXISTS (SELECT 1 FROM volunteer_service AS s WHERE s.activity_id = a.id) AS has_records "
-    "FROM volunteer_activity AS a JOIN unnest(:codes) AS f(code) ON a.code = f.code"
-).bindparams(bindparam("codes", type_=ARRAY(String())))
-_EXISTING_PAIRS = text(
-    "SELECT f.volunteer_id, f.activity_id "
-    "FROM unnest(:volunteer_ids, :activity_ids) AS f(volunteer_id, activity_id) "
-    "JOIN volunteer_service AS s "
-    "ON s.volunteer_id = f.volunteer_id AND s.activity_id = f.activity_id"
-).bindparams(
-    bindparam("volunteer_ids", type_=ARRAY(Uuid())),
-    bindparam("activity_ids", type_=ARRAY(Uuid())),
+# Run on the session's own asyncpg connection (inside its transaction): a chunk's
+# look-up answers tens of thousands of rows, which need no ORM rows made of them.
+_VOLUNTEERS = (
+    "SELECT v.id, v.id_number, v.name, v.area_code, v.registered_date, v.status, v.status_date"
+    " FROM volunteer AS v JOIN unnest($1::varchar[]) AS f(id_number)"
+    " ON v.id_number = f.id_number"
 )
+# has_records: only an activity with records already can hold a pair this file repeats.
+_ACTIVITIES = (
+    "SELECT a.id, a.code, a.activity_date, a.township_code,"
+    " EXISTS (SELECT 1 FROM volunteer_service AS s WHERE s.activity_id = a.id) AS has_records"
+    " FROM volunteer_activity AS a JOIN unnest($1::varchar[]) AS f(code) ON a.code = f.code"
+)
+_EXISTING_PAIRS = (
+    "SELECT f.volunteer_id, f.activity_id"
+    " FROM unnest($1::uuid[], $2::uuid[]) AS f(volunteer_id, activity_id)"
+    " JOIN volunteer_service AS s"
+    " ON s.volunteer_id = f.volunteer_id AND s.activity_id = f.activity_id"
+)
+
+
+async def _driver(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session (its transaction already open)."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
 
 
 class _Bad(str):
@@ -114,8 +118,46 @@ _CENT: Final = Decimal("0.01")
 ParsedRow = tuple[int, str, str | None, str, Decimal, int]
 
 
-def parse_id_number(text: str) -> str:
-    """The canonical ID number, or a :class:`_Bad` saying what is wrong."""
+_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS: Final = "10X98765432"
+#: Weighted over the ASCII codes, the digits' offset comes off once at the end.
+_ID_CODE_OFFSET: Final = ord("0") * sum(_ID_WEIGHTS)
+_EARLIEST_BIRTH: Final = date(1900, 1, 1)
+
+
+def _quick_id_number(text: str, births: dict[str, bool], today: date) -> str | None:
+    """``text`` if it is an ID number in canonical form (GB 11643-1999, the rules of
+    :class:`IdNumber`), at a fraction of the cost; None when unsure."""
+    if len(text) != 18 or not text.isascii() or not text[:17].isdigit():
+        return None
+    total = sum(map(operator.mul, text.encode()[:17], _ID_WEIGHTS)) - _ID_CODE_OFFSET
+    if _ID_CHECK_CHARS[total % 11] != text[17] or not "11" <= text[:2] <= "82":
+        return None
+    digits = text[6:14]
+    valid = births.get(digits)
+    if valid is None:
+        try:
+            born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            valid = births[digits] = _EARLIEST_BIRTH <= born <= today
+        except ValueError:
+            valid = births[digits] = False
+    return text if valid else None
+
+
+def parse_id_number(
+    text: str, births: dict[str, bool] | None = None, today: date | None = None
+) -> str:
+    """The canonical ID number, or a :class:`_Bad` saying what is wrong.
+
+    ``births`` caches the birth dates already checked (a file's volunteers share
+    a few ten thousand); anything the quick check is unsure of goes to
+    :class:`IdNumber`, which also words the problem.
+    """
+    quick = _quick_id_number(
+        text, {} if births is None else births, today if today is not None else date.today()
+    )
+    if quick is not None:
+        return quick
     if "e+" in text.lower():
         return _Bad("身份证号被表格软件转成了数字，请把该列设为文本格式后重新填写")
     try:
@@ -144,7 +186,11 @@ class _Chunk:
 
 
 class _Parser:
-    """Reads the file's rows a chunk at a time and checks their cells (worker thread)."""
+    """Reads the file's rows a chunk at a time and checks their cells (worker thread).
+
+    Each cache maps a cell's text as read to what it means (or its problem), so a
+    value that recurs is stripped and checked once.
+    """
 
     def __init__(self, table: Table, positions: list[tuple[int, str]]) -> None:
         self.table = table
@@ -153,15 +199,19 @@ class _Parser:
         indexes = [where.get(key, -1) for key in ("id_number", "name", "activity_code", "hours")]
         self._pick: Callable[[list[str]], tuple[str, str, str, str]] = operator.itemgetter(*indexes)
         self._width = max(indexes) + 1
-        self._ids: dict[str, str] = {}
-        self._hours: dict[str, tuple[Decimal, int] | _Bad] = {}
-        self._codes: set[str] = set()
+        self._ids: dict[str, str] = {"": _MISSING}
+        self._codes: dict[str, str] = {"": _MISSING}
+        self._hours: dict[str, tuple[Decimal, int] | _Bad] = {"": _MISSING}
+        self._births: dict[str, bool] = {}
+        self._today = date.today()
+        self._seen_ids: set[str] = set()
+        self._seen_codes: set[str] = set()
 
     def chunk(self) -> _Chunk | None:
         """The next rows with their cells checked; None after the last."""
         chunk = _Chunk([], [], [], [])
         rows, problems = chunk.rows, chunk.problems
-        ids, hours_of, codes = self._ids, self._hours, self._codes
+        ids, codes, hours_of = self._ids, self._codes, self._hours
         width, pick = self._width, self._pick
         read = 0
         for number, cells in itertools.islice(self.table.rows, CHUNK_ROWS):
@@ -169,48 +219,63 @@ class _Parser:
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             cells.append("")
-            id_text, name, code, hours_text = pick(cells)
-            id_text, name, code, hours_text = (
-                id_text.strip(),
-                name.strip(),
-                code.strip(),
-                hours_text.strip(),
-            )
-            if not (id_text or name or code or hours_text):
-                continue  # blank lines are harmless
-            ok = True
-            id_number = ids.get(id_text) if id_text else _MISSING
+            id_text, name, code_text, hours_text = pick(cells)
+            id_number = ids.get(id_text)
             if id_number is None:
-                id_number = ids[id_text] = parse_id_number(id_text)
-                if not isinstance(id_number, _Bad):
-                    chunk.new_id_numbers.append(id_number)
-            if isinstance(id_number, _Bad):
+                id_number = ids[id_text] = self._id_number(id_text, chunk)
+            code = codes.get(code_text)
+            if code is None:
+                code = codes[code_text] = self._code(code_text, chunk)
+            hours = hours_of.get(hours_text)
+            if hours is None:
+                hours = hours_of[hours_text] = _hours(hours_text)
+            name = name.strip()
+            if (
+                type(id_number) is str
+                and type(code) is str
+                and type(hours) is tuple
+                and len(name) <= MAX_NAME_LENGTH
+            ):
+                rows.append((number, id_number, name or None, code, hours[0], hours[1]))
+                continue
+            if id_number is _MISSING and code is _MISSING and hours is _MISSING and not name:
+                continue  # a blank line is harmless
+            if type(id_number) is _Bad:
                 problems.append((number, "id_number", id_number))
-                ok = False
             if len(name) > MAX_NAME_LENGTH:
                 problems.append((number, "name", "姓名过长"))
-                ok = False
-            if not code:
-                problems.append((number, "activity_code", _MISSING))
-                ok = False
-            elif len(code) > MAX_CODE_LENGTH:
-                problems.append((number, "activity_code", "活动编号过长"))
-                ok = False
-            elif code not in codes:
-                codes.add(code)
-                chunk.new_codes.append(code)
-            hours = hours_of.get(hours_text) if hours_text else _MISSING
-            if hours is None:
-                parsed = parse_hours(hours_text)
-                hours = hours_of[hours_text] = (
-                    parsed if isinstance(parsed, _Bad) else (parsed, int(parsed * 100))
-                )
-            if isinstance(hours, _Bad):
+            if type(code) is _Bad:
+                problems.append((number, "activity_code", code))
+            if type(hours) is _Bad:
                 problems.append((number, "hours", hours))
-            elif ok:
-                value, hundredths = hours
-                rows.append((number, id_number, name or None, code, value, hundredths))
         return chunk if read else None
+
+    def _id_number(self, text: str, chunk: _Chunk) -> str:
+        stripped = text.strip()
+        if not stripped:
+            return _MISSING
+        found = parse_id_number(stripped, self._births, self._today)
+        # Two spellings of one number (a lower-case x, spaces) are one volunteer.
+        if type(found) is str and found not in self._seen_ids:
+            self._seen_ids.add(found)
+            chunk.new_id_numbers.append(found)
+        return found
+
+    def _code(self, text: str, chunk: _Chunk) -> str:
+        code = text.strip()
+        if not code:
+            return _MISSING
+        if len(code) > MAX_CODE_LENGTH:
+            return _Bad("活动编号过长")
+        if code not in self._seen_codes:
+            self._seen_codes.add(code)
+            chunk.new_codes.append(code)
+        return code
+
+
+def _hours(text: str) -> tuple[Decimal, int] | _Bad:
+    parsed = parse_hours(text.strip()) if text.strip() else _MISSING
+    return parsed if isinstance(parsed, _Bad) else (parsed, int(parsed * 100))
 
 
 @dataclass(slots=True)
@@ -218,6 +283,7 @@ class _Volunteer:
     index: int
     id: Any  # uuid.UUID
     name: str
+    area_code: str
     registered_date: date
     deregistered_on: date | None
     used: bool = False
@@ -236,21 +302,34 @@ class _Activity:
 
 
 @dataclass
+class _Built:
+    """A chunk made into records: what to COPY, what to look up first, what is wrong."""
+
+    records: list[tuple[Any, ...]]
+    checks: list[tuple[Any, Any, int]]  # (volunteer id, activity id, row): pairs to look up
+    problems: list[tuple[int, str, str]]
+
+
+@dataclass
 class _Load:
-    """What the import knows and has done so far (event loop and build thread, in turn)."""
+    """What the import knows and has done so far.
+
+    The event loop adds the volunteers and activities looked up; :meth:`build`
+    (a worker thread) reads them and keeps the rest. The two never run at once.
+    """
 
     principal: Principal
     calendar: WorkingCalendar
     entered_at: datetime
-    problems: Problems
     ids: RowIds = field(default_factory=RowIds)
     volunteers: dict[str, _Volunteer | None] = field(default_factory=dict)
     volunteer_list: list[_Volunteer] = field(default_factory=list)
     activities: dict[str, _Activity | None] = field(default_factory=dict)
-    activity_count: int = 0
-    #: (volunteer index << 24 | activity index) -> the row the pair was first on.
+    deadlines: dict[date, date] = field(default_factory=dict)  # by activity date
+    #: (activity index << 32 | volunteer index) -> the row the pair was first on. The
+    #: volunteer in the low bits: dict slots are picked by them, and they vary most.
     pairs: dict[int, int] = field(default_factory=dict)
-    #: (volunteer index << 12 | year) -> [hundredths of hours, records].
+    #: (year << 32 | volunteer index) -> [hundredths of hours, records].
     totals: dict[int, list[int]] = field(default_factory=dict)
     rows: int = 0
     late: int = 0
@@ -259,49 +338,49 @@ class _Load:
     activities_used: int = 0
     conflict: Exception | None = None
 
-    def build(self, chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[tuple[Any, Any, int]]]:
-        """The chunk's records to COPY, and the pairs to look for in the database."""
-        add = self.problems.add
+    def build(self, chunk: _Chunk) -> _Built:
+        """The chunk's records to COPY, the pairs to look for in the database, problems."""
+        built = _Built([], [], [])
+        records, checks, problems = built.records, built.checks, built.problems
         volunteers, activities = self.volunteers, self.activities
         pairs, totals, next_id = self.pairs, self.totals, self.ids.next
         entered_at, entered_by = self.entered_at, self.principal.sub
-        records: list[tuple[Any, ...]] = []
-        checks: list[tuple[Any, Any, int]] = []
+        late = hundredths_total = 0
         for number, id_number, name, code, hours, hundredths in chunk.rows:
             volunteer = volunteers[id_number]
             activity = activities[code]
-            ok = True
-            if volunteer is None:
-                add(number, "id_number", "该身份证号未注册为志愿者")
-                ok = False
-            elif name is not None and name != volunteer.name:
-                add(number, "name", "姓名与该身份证号注册的姓名不一致")
-                ok = False
-            if activity is None:
-                add(number, "activity_code", f"活动编号 {code} 不存在")
-                ok = False
-            elif activity.problem is not None:
-                add(number, "activity_code", activity.problem)
-                ok = False
-            if not ok:
+            if (
+                volunteer is None
+                or activity is None
+                or activity.problem is not None
+                or (name is not None and name != volunteer.name)
+            ):
+                problems.extend(self._unknown(number, volunteer, name, code, activity))
                 continue
-            assert volunteer is not None
-            assert activity is not None
             served = activity.activity_date
             if served < volunteer.registered_date:
-                add(
-                    number,
-                    "id_number",
-                    f"活动日期 {served} 早于该志愿者的注册日期 {volunteer.registered_date}",
+                problems.append(
+                    (
+                        number,
+                        "id_number",
+                        f"活动日期 {served} 早于该志愿者的注册日期 {volunteer.registered_date}",
+                    )
                 )
                 continue
             if volunteer.deregistered_on is not None and served >= volunteer.deregistered_on:
-                add(number, "id_number", f"该志愿者已于 {volunteer.deregistered_on} 注销")
+                problems.append(
+                    (number, "id_number", f"该志愿者已于 {volunteer.deregistered_on} 注销")
+                )
                 continue
-            pair = volunteer.index << 24 | activity.index
-            first = pairs.setdefault(pair, number)
+            first = pairs.setdefault(activity.index << 32 | volunteer.index, number)
             if first != number:
-                add(number, "activity_code", f"与第 {first} 行重复：同一志愿者同一活动只登记一次")
+                problems.append(
+                    (
+                        number,
+                        "activity_code",
+                        f"与第 {first} 行重复：同一志愿者同一活动只登记一次",
+                    )
+                )
                 continue
             if activity.has_records:
                 checks.append((volunteer.id, activity.id, number))
@@ -318,16 +397,16 @@ class _Load:
                     activity.late,
                 )
             )
-            key = volunteer.index << 12 | served.year
+            key = served.year << 32 | volunteer.index
             total = totals.get(key)
             if total is None:
                 totals[key] = [hundredths, 1]
             else:
                 total[0] += hundredths
                 total[1] += 1
-            self.hundredths += hundredths
+            hundredths_total += hundredths
             if activity.late:
-                self.late += 1
+                late += 1
             if not volunteer.used:
                 volunteer.used = True
                 self.volunteers_used += 1
@@ -335,38 +414,68 @@ class _Load:
                 activity.used = True
                 self.activities_used += 1
         self.rows += len(records)
-        return records, checks
+        self.late += late
+        self.hundredths += hundredths_total
+        return built
+
+    @staticmethod
+    def _unknown(
+        number: int,
+        volunteer: _Volunteer | None,
+        name: str | None,
+        code: str,
+        activity: _Activity | None,
+    ) -> list[tuple[int, str, str]]:
+        problems = []
+        if volunteer is None:
+            problems.append((number, "id_number", "该身份证号未注册为志愿者"))
+        elif name is not None and name != volunteer.name:
+            problems.append((number, "name", "姓名与该身份证号注册的姓名不一致"))
+        if activity is None:
+            problems.append((number, "activity_code", f"活动编号 {code} 不存在"))
+        elif activity.problem is not None:
+            problems.append((number, "activity_code", activity.problem))
+        return problems
 
     def add_volunteers(self, asked: Sequence[str], found: Sequence[Any]) -> None:
         for row in found:
             deregistered = (
-                row.status_date if row.status == VolunteerStatus.DEREGISTERED.value else None
+                row["status_date"] if row["status"] == VolunteerStatus.DEREGISTERED.value else None
             )
             volunteer = _Volunteer(
-                len(self.volunteer_list), row.id, row.name, row.registered_date, deregistered
+                len(self.volunteer_list),
+                row["id"],
+                row["name"],
+                row["area_code"],
+                row["registered_date"],
+                deregistered,
             )
             self.volunteer_list.append(volunteer)
-            self.volunteers[row.id_number] = volunteer
+            self.volunteers[row["id_number"]] = volunteer
         for id_number in asked:
             self.volunteers.setdefault(id_number, None)
 
     def add_activities(self, asked: Sequence[str], found: Sequence[Any], today: date) -> None:
         entered = local_date(self.entered_at)
+        deadlines = self.deadlines
         for row in found:
-            deadline = self.calendar.entry_deadline(row.activity_date)
+            deadline = deadlines.get(row["activity_date"])
+            if deadline is None:
+                deadline = deadlines[row["activity_date"]] = self.calendar.entry_deadline(
+                    row["activity_date"]
+                )
             problem = None
-            if not self.principal.sees_area(row.township_code):
+            if not self.principal.sees_area(row["township_code"]):
                 problem = "该活动不在您负责的区域内"
-            elif row.activity_date > today:
+            elif row["activity_date"] > today:
                 problem = "活动尚未开展（活动日期晚于今天），不能登记服务时长"
-            self.activity_count += 1
-            self.activities[row.code] = _Activity(
-                self.activity_count,
-                row.id,
-                row.activity_date,
+            self.activities[row["code"]] = _Activity(
+                len(self.activities),
+                row["id"],
+                row["activity_date"],
                 deadline,
                 entered > deadline,
-                row.has_records,
+                row["has_records"],
                 problem,
             )
         for code in asked:
@@ -388,8 +497,8 @@ class ServiceRecordImport:
         try:
             # The first statement: it also opens the transaction the COPYs run in.
             calendar = await load_calendar(session)
-            load = _Load(principal, calendar, entered_at, problems)
-            await overlapped(parser.chunk, lambda chunk: self._consume(session, load, chunk))
+            load = _Load(principal, calendar, entered_at)
+            await self._pipeline(session, parser, load, problems)
             if problems.count:
                 raise problems.failure(table, self.prefix)
             if load.conflict is not None:
@@ -439,35 +548,72 @@ class ServiceRecordImport:
             raise problems.failure(table, self.prefix)
         return table, _Parser(table, positions), problems
 
-    async def _consume(self, session: AsyncSession, load: _Load, chunk: _Chunk) -> None:
-        for row, key, message in chunk.problems:
-            load.problems.add(row, key, message)
+    async def _pipeline(
+        self, session: AsyncSession, parser: _Parser, load: _Load, problems: Problems
+    ) -> None:
+        """Three steps at once: a thread reads chunk k+2, another builds chunk k+1's
+        records, and the database takes chunk k (the connection serves one statement
+        at a time: chunk k+1's look-ups go first, then chunk k's COPY).
+
+        After any problem nothing more is copied (it will all be rolled back), but
+        every row is still checked and looked up, so the report is complete.
+        """
+        reading = asyncio.ensure_future(asyncio.to_thread(parser.chunk))
+        building: asyncio.Future[_Built] | None = None
+        try:
+            while True:
+                chunk = await reading
+                if chunk is not None:
+                    reading = asyncio.ensure_future(asyncio.to_thread(parser.chunk))
+                built = await building if building is not None else None
+                building = None
+                if built is not None:
+                    for row, key, message in built.problems:
+                        problems.add(row, key, message)
+                if chunk is not None:
+                    for row, key, message in chunk.problems:
+                        problems.add(row, key, message)
+                    await self._look_up(session, load, chunk)
+                    building = asyncio.ensure_future(asyncio.to_thread(load.build, chunk))
+                if built is not None:
+                    await self._write(session, load, problems, built)
+                if building is None:
+                    return
+        finally:
+            reading.cancel()  # on an error: the threads end with their chunk, unheard
+            if building is not None:
+                building.cancel()
+
+    @staticmethod
+    async def _look_up(session: AsyncSession, load: _Load, chunk: _Chunk) -> None:
+        """The chunk's volunteers and activities not met before: one query each."""
+        driver = await _driver(session)
         if chunk.new_id_numbers:
-            found = await session.execute(_VOLUNTEERS, {"id_numbers": chunk.new_id_numbers})
-            load.add_volunteers(chunk.new_id_numbers, found.all())
+            found = await driver.fetch(_VOLUNTEERS, chunk.new_id_numbers)
+            load.add_volunteers(chunk.new_id_numbers, found)
         if chunk.new_codes:
-            found = await session.execute(_ACTIVITIES, {"codes": chunk.new_codes})
-            load.add_activities(chunk.new_codes, found.all(), local_date(load.entered_at))
-        records, checks = await asyncio.to_thread(load.build, chunk)
-        if checks:
-            rows_of = {(v, a): number for v, a, number in checks}
-            existing = await session.execute(
+            found = await driver.fetch(_ACTIVITIES, chunk.new_codes)
+            load.add_activities(chunk.new_codes, found, local_date(load.entered_at))
+
+    @staticmethod
+    async def _write(session: AsyncSession, load: _Load, problems: Problems, built: _Built) -> None:
+        if built.checks:
+            rows_of = {(v, a): number for v, a, number in built.checks}
+            existing = await (await _driver(session)).fetch(
                 _EXISTING_PAIRS,
-                {
-                    "volunteer_ids": [v for v, _, _ in checks],
-                    "activity_ids": [a for _, a, _ in checks],
-                },
+                [v for v, _, _ in built.checks],
+                [a for _, a, _ in built.checks],
             )
-            for volunteer_id, activity_id in existing.all():
-                load.problems.add(
+            for volunteer_id, activity_id in existing:
+                problems.add(
                     rows_of[(volunteer_id, activity_id)],
                     "activity_code",
                     "该志愿者在该活动已有服务记录（同一活动每人一条），如需更正请修改原记录",
                 )
-        if load.problems.count or load.conflict is not None or not records:
+        if problems.count or load.conflict is not None or not built.records:
             return  # it will all be rolled back: nothing more to copy
         try:
-            await copy_records(session, TABLE, RECORD_COLUMNS, records)
+            await copy_records(session, TABLE, RECORD_COLUMNS, built.records)
         except Exception as exc:
             if getattr(exc, "sqlstate", None) not in (UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION):
                 raise
@@ -477,12 +623,13 @@ class ServiceRecordImport:
 
     @staticmethod
     async def _add_totals(session: AsyncSession, load: _Load) -> None:
-        keys = sorted(load.totals)
+        keys = list(load.totals)
         volunteers = load.volunteer_list
         await add_hours_bulk(
             session,
-            [volunteers[key >> 12].id for key in keys],
-            [key & 0xFFF for key in keys],
+            [volunteers[key & 0xFFFFFFFF].id for key in keys],
+            [key >> 32 for key in keys],
+            [volunteers[key & 0xFFFFFFFF].area_code for key in keys],
             [Decimal(load.totals[key][0]).scaleb(-2) for key in keys],
             [load.totals[key][1] for key in keys],
         )

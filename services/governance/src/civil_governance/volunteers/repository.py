@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -20,21 +21,22 @@ from sqlalchemy import (
     select,
     text,
     true,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.types import Integer, Numeric, SmallInteger, Uuid
+from sqlalchemy.types import Integer, Numeric, SmallInteger, String, Uuid
 
 from civil_governance.divisions.models import Division
 from civil_governance.volunteers.models import (
     ServiceRecord,
     Volunteer,
     VolunteerActivity,
+    VolunteerHoursArea,
     VolunteerHoursYear,
     VolunteerOrganisation,
+    VolunteerRegisterArea,
     WorkingCalendarDay,
 )
 from civil_governance.volunteers.rules import VolunteerStatus
@@ -137,17 +139,15 @@ async def add_hours(
 _ADD_HOURS_BULK = text(
     """
     INSERT INTO volunteer_hours_year AS y (volunteer_id, year, area_code, hours, records)
-    SELECT f.volunteer_id, f.year, v.area_code, f.hours, f.records
-    FROM unnest(:volunteer_ids, :years, :hours, :records)
-         AS f(volunteer_id, year, hours, records)
-    JOIN volunteer AS v ON v.id = f.volunteer_id
-    ORDER BY f.volunteer_id, f.year
+    SELECT * FROM unnest(:volunteer_ids, :years, :area_codes, :hours, :records)
+    ORDER BY 1, 2
     ON CONFLICT (volunteer_id, year) DO UPDATE
     SET hours = y.hours + excluded.hours, records = y.records + excluded.records
     """
 ).bindparams(
     bindparam("volunteer_ids", type_=ARRAY(Uuid())),
     bindparam("years", type_=ARRAY(SmallInteger())),
+    bindparam("area_codes", type_=ARRAY(String())),
     bindparam("hours", type_=ARRAY(Numeric(12, 2))),
     bindparam("records", type_=ARRAY(Integer())),
 )
@@ -157,6 +157,7 @@ async def add_hours_bulk(
     session: AsyncSession,
     volunteer_ids: Sequence[uuid.UUID],
     years: Sequence[int],
+    area_codes: Sequence[str],
     hours: Sequence[Decimal],
     records: Sequence[int],
 ) -> None:
@@ -168,6 +169,7 @@ async def add_hours_bulk(
             {
                 "volunteer_ids": list(volunteer_ids),
                 "years": list(years),
+                "area_codes": list(area_codes),
                 "hours": list(hours),
                 "records": list(records),
             },
@@ -185,75 +187,71 @@ async def volunteer_stats(
     volunteers with hours, hours and records in ``year``: in the city (or within
     ``area_code``) and by township of the volunteer's registration.
 
-    Two aggregates with GROUPING SETS: one over the volunteers, one over the
-    hours summary (a row per volunteer and year). With a ``principal``, only the
-    volunteers of its areas are counted.
+    Two small queries by village, summed to townships here, over the sums the
+    triggers keep: ``volunteer_register_area`` (joined minus departed of the
+    years up to ``year``) and ``volunteer_hours_area`` (the year's hours), never
+    over the register or the million records themselves. :func:`registered_on`
+    says the same of one volunteer. With a ``principal``, only its areas count.
     """
     on = min(date(year, 12, 31), today())
-    figures: dict[str | None, dict[str, object]] = {}
+    figures: dict[str, dict[str, Any]] = {}
 
-    def slot(township: str | None) -> dict[str, object]:
-        return figures.setdefault(
-            township,
-            {
+    def slot(village: str) -> dict[str, Any]:
+        township = figures.get(village[:9])
+        if township is None:
+            township = figures[village[:9]] = {
                 "volunteers_registered": 0,
                 "volunteers_with_hours": 0,
                 "service_hours": _ZERO,
                 "records": 0,
-            },
-        )
+            }
+        return township
 
-    township = func.left(Volunteer.area_code, 9)
     registered = (
         select(
-            func.grouping(township).label("overall"),
-            township.label("township"),
-            func.count().label("n"),
+            VolunteerRegisterArea.area_code,
+            func.sum(VolunteerRegisterArea.joined - VolunteerRegisterArea.departed),
         )
         .where(
-            registered_on(on),
-            within(Volunteer.area_code, area_code),
-            area_condition(Volunteer.area_code, principal) if principal else true(),
+            VolunteerRegisterArea.year <= on.year,
+            within(VolunteerRegisterArea.area_code, area_code),
+            area_condition(VolunteerRegisterArea.area_code, principal) if principal else true(),
         )
-        .group_by(func.grouping_sets(tuple_(), tuple_(township)))
+        .group_by(VolunteerRegisterArea.area_code)
     )
-    for row in (await session.execute(registered)).all():
-        slot(None if row.overall else row.township)["volunteers_registered"] = row.n
-
-    y_township = func.left(VolunteerHoursYear.area_code, 9)
-    hours = (
-        select(
-            func.grouping(y_township).label("overall"),
-            y_township.label("township"),
-            func.count().label("volunteers"),
-            func.coalesce(func.sum(VolunteerHoursYear.hours), 0).label("hours"),
-            func.coalesce(func.sum(VolunteerHoursYear.records), 0).label("records"),
-        )
-        .where(
-            VolunteerHoursYear.year == year,
-            VolunteerHoursYear.records > 0,
-            within(VolunteerHoursYear.area_code, area_code),
-            area_condition(VolunteerHoursYear.area_code, principal) if principal else true(),
-        )
-        .group_by(func.grouping_sets(tuple_(), tuple_(y_township)))
+    for village, n in (await session.execute(registered)).all():
+        if n:
+            slot(village)["volunteers_registered"] += n
+    served = select(
+        VolunteerHoursArea.area_code,
+        VolunteerHoursArea.volunteers,
+        VolunteerHoursArea.hours,
+        VolunteerHoursArea.records,
+    ).where(
+        VolunteerHoursArea.year == year,
+        VolunteerHoursArea.records > 0,
+        within(VolunteerHoursArea.area_code, area_code),
+        area_condition(VolunteerHoursArea.area_code, principal) if principal else true(),
     )
-    for row in (await session.execute(hours)).all():
-        target = slot(None if row.overall else row.township)
-        target["volunteers_with_hours"] = row.volunteers
-        target["service_hours"] = Decimal(row.hours).quantize(Decimal("0.01"))
-        target["records"] = row.records
+    for village, volunteers, hours, records in (await session.execute(served)).all():
+        township = slot(village)
+        township["volunteers_with_hours"] += volunteers
+        township["service_hours"] += hours
+        township["records"] += records
 
-    overall = slot(None)
+    by_township = [
+        TownshipVolunteers(area_code=AreaCode(code), **values)
+        for code, values in sorted(figures.items())
+    ]
     return VolunteerStats(
         year=year,
         area_code=AreaCode(area_code) if area_code else None,
         on=on,
-        **overall,
-        by_township=[
-            TownshipVolunteers(area_code=AreaCode(code), **values)
-            for code, values in sorted(figures.items(), key=lambda item: item[0] or "")
-            if code is not None
-        ],
+        volunteers_registered=sum(t.volunteers_registered for t in by_township),
+        volunteers_with_hours=sum(t.volunteers_with_hours for t in by_township),
+        service_hours=sum((t.service_hours for t in by_township), _ZERO),
+        records=sum(t.records for t in by_township),
+        by_township=by_township,
     )
 
 

@@ -3,10 +3,10 @@
 ``reading`` turns an upload into rows of text, ``columns`` and ``cells`` say
 what a row holds and how a typed cell reads, ``report`` collects problems,
 ``template`` makes the downloadable template, ``copying`` writes by COPY,
-``header`` maps a file's header row, ``ids`` makes primary keys, ``pipeline``
-checks the next chunk while the previous one is written, and ``register`` puts
-them together for the common case of one register table (other imports build
-on the same parts, and ``routes`` serves any :class:`Importer`).
+``header`` maps a file's header row, ``ids`` makes primary keys, and
+``register`` puts them together for the common case of one register table
+(other imports build on the same parts, and ``routes`` serves any
+:class:`Importer`).
 """
 
 from civil_shared.runtime.imports.cells import a_date, choice, id_number_text, yes_no
@@ -14,7 +14,6 @@ from civil_shared.runtime.imports.columns import Column, ColumnSet
 from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.header import read_header
 from civil_shared.runtime.imports.ids import RowIds
-from civil_shared.runtime.imports.pipeline import overlapped
 from civil_shared.runtime.imports.reading import MAX_UPLOAD_BYTES, Upload, receive_upload
 from civil_shared.runtime.imports.register import ImportResult, RegisterImport, RowError
 from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Problems
@@ -38,7 +37,6 @@ __all__ = [
     "choice",
     "copy_records",
     "id_number_text",
-    "overlapped",
     "read_header",
     "receive_upload",
     "upload_body",

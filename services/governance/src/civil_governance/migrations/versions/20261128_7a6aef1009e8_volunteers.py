@@ -134,6 +134,118 @@ WORKDAYS = [
 ]
 
 
+# volunteer_hours_area = the sums of volunteer_hours_year by (year, area_code), a
+# volunteer counted where records > 0. Each statement on volunteer_hours_year adds
+# its new rows' contributions and takes away its old rows': one aggregate and one
+# upsert a statement (an import's summary upsert included), never a loop.
+HOURS_AREA_FUNCTION = """
+CREATE FUNCTION volunteer_hours_area_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO volunteer_hours_area AS a (year, area_code, volunteers, hours, records)
+        SELECT year, area_code, count(*) FILTER (WHERE records > 0), sum(hours), sum(records)
+        FROM new_rows GROUP BY year, area_code
+        ON CONFLICT (year, area_code) DO UPDATE
+        SET volunteers = a.volunteers + excluded.volunteers,
+            hours = a.hours + excluded.hours,
+            records = a.records + excluded.records;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE volunteer_hours_area AS a
+        SET volunteers = a.volunteers - d.volunteers,
+            hours = a.hours - d.hours,
+            records = a.records - d.records
+        FROM (SELECT year, area_code, count(*) FILTER (WHERE records > 0) AS volunteers,
+                     sum(hours) AS hours, sum(records) AS records
+              FROM old_rows GROUP BY year, area_code) AS d
+        WHERE a.year = d.year AND a.area_code = d.area_code;
+    ELSE
+        INSERT INTO volunteer_hours_area AS a (year, area_code, volunteers, hours, records)
+        SELECT year, area_code, sum(volunteers), sum(hours), sum(records)
+        FROM (
+            SELECT year, area_code, (records > 0)::int AS volunteers, hours, records
+            FROM new_rows
+            UNION ALL
+            SELECT year, area_code, -(records > 0)::int, -hours, -records FROM old_rows
+        ) AS change
+        GROUP BY year, area_code
+        HAVING sum(volunteers) <> 0 OR sum(hours) <> 0 OR sum(records) <> 0
+        ON CONFLICT (year, area_code) DO UPDATE
+        SET volunteers = a.volunteers + excluded.volunteers,
+            hours = a.hours + excluded.hours,
+            records = a.records + excluded.records;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+
+# volunteer_register_area: each volunteer counts once as joined in the year of
+# registration, and once as departed in the year of its deregistration's date
+# (while deregistered), both in its village; kept the same way.
+REGISTER_AREA_FUNCTION = """
+CREATE FUNCTION volunteer_register_area_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO volunteer_register_area AS a (area_code, year, joined, departed)
+        SELECT area_code, year, sum(joined), sum(departed)
+        FROM (
+            SELECT area_code, extract(year FROM registered_date)::smallint AS year,
+                   1 AS joined, 0 AS departed FROM new_rows
+            UNION ALL
+            SELECT area_code, extract(year FROM status_date)::smallint, 0, 1
+            FROM new_rows WHERE status = 'deregistered'
+        ) AS change
+        GROUP BY area_code, year
+        ON CONFLICT (area_code, year) DO UPDATE
+        SET joined = a.joined + excluded.joined, departed = a.departed + excluded.departed;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE volunteer_register_area AS a
+        SET joined = a.joined - d.joined, departed = a.departed - d.departed
+        FROM (
+            SELECT area_code, year, sum(joined) AS joined, sum(departed) AS departed
+            FROM (
+                SELECT area_code, extract(year FROM registered_date)::smallint AS year,
+                       1 AS joined, 0 AS departed FROM old_rows
+                UNION ALL
+                SELECT area_code, extract(year FROM status_date)::smallint, 0, 1
+                FROM old_rows WHERE status = 'deregistered'
+            ) AS gone
+            GROUP BY area_code, year
+        ) AS d
+        WHERE a.area_code = d.area_code AND a.year = d.year;
+    ELSE
+        INSERT INTO volunteer_register_area AS a (area_code, year, joined, departed)
+        SELECT area_code, year, sum(joined), sum(departed)
+        FROM (
+            SELECT area_code, extract(year FROM registered_date)::smallint AS year,
+                   1 AS joined, 0 AS departed FROM new_rows
+            UNION ALL
+            SELECT area_code, extract(year FROM status_date)::smallint, 0, 1
+            FROM new_rows WHERE status = 'deregistered'
+            UNION ALL
+            SELECT area_code, extract(year FROM registered_date)::smallint, -1, 0
+            FROM old_rows
+            UNION ALL
+            SELECT area_code, extract(year FROM status_date)::smallint, 0, -1
+            FROM old_rows WHERE status = 'deregistered'
+        ) AS change
+        GROUP BY area_code, year
+        HAVING sum(joined) <> 0 OR sum(departed) <> 0
+        ON CONFLICT (area_code, year) DO UPDATE
+        SET joined = a.joined + excluded.joined, departed = a.departed + excluded.departed;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+TRANSITION_TABLES = (
+    ("INSERT", "NEW TABLE AS new_rows"),
+    ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("DELETE", "OLD TABLE AS old_rows"),
+)
+
+
 def _calendar_rows() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for first, last, name in HOLIDAYS:
@@ -340,12 +452,6 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "records >= 0 AND hours >= 0", name=op.f("ck_volunteer_hours_year_not_negative")
         ),
-        sa.ForeignKeyConstraint(
-            ["volunteer_id"],
-            ["volunteer.id"],
-            name=op.f("fk_volunteer_hours_year_volunteer_id_volunteer"),
-            ondelete="RESTRICT",
-        ),
         sa.PrimaryKeyConstraint("volunteer_id", "year", name=op.f("pk_volunteer_hours_year")),
     )
     op.create_index(
@@ -411,6 +517,35 @@ def upgrade() -> None:
     op.create_index(
         "ix_volunteer_service_activity_id", "volunteer_service", ["activity_id"], unique=False
     )
+    op.create_table(
+        "volunteer_hours_area",
+        sa.Column("year", sa.SmallInteger(), nullable=False),
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("volunteers", sa.Integer(), nullable=False),
+        sa.Column("hours", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("records", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("year", "area_code", name=op.f("pk_volunteer_hours_area")),
+    )
+    op.create_table(
+        "volunteer_register_area",
+        sa.Column("area_code", sa.String(length=12), nullable=False),
+        sa.Column("year", sa.SmallInteger(), nullable=False),
+        sa.Column("joined", sa.Integer(), nullable=False),
+        sa.Column("departed", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("area_code", "year", name=op.f("pk_volunteer_register_area")),
+    )
+    op.execute(HOURS_AREA_FUNCTION)
+    op.execute(REGISTER_AREA_FUNCTION)
+    for table, rollup in (
+        ("volunteer_hours_year", "volunteer_hours_area"),
+        ("volunteer", "volunteer_register_area"),
+    ):
+        for event, tables in TRANSITION_TABLES:
+            op.execute(
+                f"CREATE TRIGGER {rollup}_{event.lower()} AFTER {event} ON {table}"
+                f" REFERENCING {tables}"
+                f" FOR EACH STATEMENT EXECUTE FUNCTION {rollup}_apply()"
+            )
     # Numbers the activities created without a code of their own: HD<year><number>.
     op.execute("CREATE SEQUENCE volunteer_activity_code_seq")
     calendar = sa.table(
@@ -424,6 +559,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP SEQUENCE volunteer_activity_code_seq")
+    for table, rollup in (
+        ("volunteer_hours_year", "volunteer_hours_area"),
+        ("volunteer", "volunteer_register_area"),
+    ):
+        for event, _ in TRANSITION_TABLES:
+            op.execute(f"DROP TRIGGER {rollup}_{event.lower()} ON {table}")
+        op.execute(f"DROP FUNCTION {rollup}_apply()")
+        op.drop_table(rollup)
     op.drop_index("ix_volunteer_service_activity_id", table_name="volunteer_service")
     op.drop_table("volunteer_service")
     op.drop_index("ix_volunteer_hours_year_year_area_code", table_name="volunteer_hours_year")
