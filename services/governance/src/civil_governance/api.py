@@ -15,6 +15,7 @@ from civil_governance.organisations.router import cases_router as illegal_cases_
 from civil_governance.organisations.router import router as organisations_router
 from civil_governance.place_names.router import router as place_names_router
 from civil_governance.social_work.router import router as social_work_router
+from civil_governance.stats.router import internal_router as stats_internal
 from civil_governance.volunteers.router import routers as volunteer_routers
 
 routers: list[APIRouter] = [
@@ -33,4 +34,5 @@ routers: list[APIRouter] = [
     donations_router,
     projects_router,
     *volunteer_routers,
+    stats_internal,
 ]

@@ -23,7 +23,7 @@ from civil_governance.community_workers.models import (
     WorkerAssessment,
     WorkerQuota,
 )
-from civil_governance.db import AuditEvent, Base
+from civil_governance.db import AuditEvent, Base, IdempotencyRecord
 from civil_governance.divisions.models import Division, DivisionChange
 from civil_governance.organisations.models import (
     IllegalOrganisationCase,
@@ -62,6 +62,7 @@ __all__ = [
     "Division",
     "DivisionChange",
     "Donation",
+    "IdempotencyRecord",
     "IllegalOrganisationCase",
     "OrganisationInspection",
     "PlaceName",
