@@ -15,6 +15,7 @@ from civil_welfare.institutions.router import routers as institution_routers
 from civil_welfare.parameters.router import router as parameters_router
 from civil_welfare.stats.router import internal_router as stats_router
 from civil_welfare.subsidy_runs.router import router as subsidy_runs_router
+from civil_welfare.visits.router import routers as visit_routers
 from civil_welfare.workforce.router import routers as workforce_routers
 
 routers: list[APIRouter] = [
@@ -30,6 +31,7 @@ routers: list[APIRouter] = [
     orphans_router,
     unsupported_children_router,
     *workforce_routers,
+    *visit_routers,
     subsidy_runs_router,
     stats_router,
 ]

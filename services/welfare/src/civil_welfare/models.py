@@ -20,6 +20,7 @@ from civil_welfare.institutions.models import (
 )
 from civil_welfare.parameters.models import WelfareParameter
 from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.visits.models import Visit
 from civil_welfare.workforce.models import ChildWelfareWorker, WorkerTraining
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "LeftBehindElder",
     "LeftBehindElderChild",
     "PublicCemetery",
+    "Visit",
     "WelfareParameter",
     "WorkerTraining",
 ]
