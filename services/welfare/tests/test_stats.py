@@ -6,7 +6,7 @@ run made, approved and paid through the API; the figures are read from
 """
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,7 @@ from civil_welfare.institutions.models import (
 )
 from civil_welfare.parameters.models import WelfareParameter
 from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.visits.models import Visit
 from civil_welfare.workforce.models import ChildWelfareWorker, WorkerTraining
 
 STATS = "/internal/v1/stats"
@@ -537,6 +538,46 @@ async def test_workforce_institutions_funeral_and_cemeteries_by_township(
     assert (figures["cemeteries"], figures["cemeteries_built_in_year"]) == (2, 1)
 
 
+async def test_visits_made_in_the_year_and_overdue_on_31_december(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    # 2020's intervals: elderly monthly, children every 3 months (home visits).
+    overdue_elder = elder(DUOBAO_VILLAGE, date(2019, 1, 1), registered=date(2019, 6, 1))
+    visited_elder = elder(DUOBAO_VILLAGE, date(2019, 1, 1), registered=date(2019, 6, 1))
+    child = child_file(TUOSHI_VILLAGE, "left_behind", date(2012, 1, 1))
+    child.created_at = datetime(2020, 6, 1, 2, tzinfo=UTC)
+    await add(session, overdue_elder, visited_elder, child)
+
+    def visit(area: str, on: date, elder_id: Any = None, child_file_id: Any = None) -> Visit:
+        return Visit(
+            elder_id=elder_id,
+            child_file_id=child_file_id,
+            area_code=area,
+            visit_date=on,
+            kind="home_visit",
+            findings="身体良好",
+            visitor_name="村干部",
+        )
+
+    await add(
+        session,
+        visit(DUOBAO_VILLAGE, date(2019, 12, 31), overdue_elder.id),  # the year before
+        visit(DUOBAO_VILLAGE, date(2020, 11, 15), overdue_elder.id),  # due 15 December
+        visit(DUOBAO_VILLAGE, date(2020, 12, 20), visited_elder.id),  # due 20 January
+        visit(DUOBAO_VILLAGE, date(2021, 1, 2), visited_elder.id),  # the year after
+        visit(TUOSHI_VILLAGE, date(2020, 7, 1), child_file_id=child.id),  # due 1 October
+    )
+
+    figures = await stats(client, tokens, 2020)
+
+    by = townships(figures)
+    assert (by[DUOBAO]["visits_made"], by[DUOBAO]["visits_overdue"]) == (2, 1)
+    assert (by[TUOSHI]["visits_made"], by[TUOSHI]["visits_overdue"]) == (1, 1)
+    assert (figures["visits_made"], figures["visits_overdue"]) == (3, 2)
+    narrowed = await stats(client, tokens, 2020, TUOSHI)
+    assert (narrowed["visits_made"], narrowed["visits_overdue"]) == (1, 1)
+
+
 async def test_standards_show_growth_on_the_year_before_where_they_apply(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
 ) -> None:
@@ -656,7 +697,7 @@ async def test_the_current_year_counts_on_today_and_a_future_year_is_refused(
 async def test_a_year_without_the_left_behind_rule_shows_that_count_as_unknown(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
 ) -> None:
-    # The rule's parameter is seeded from 2020: 2019 has none, and nothing is guessed.
+    # The rules' parameters are seeded from 2020: 2019 has none, and nothing is guessed.
     await add(session, elder(DUOBAO_VILLAGE, date(2018, 1, 1), registered=date(2019, 1, 1)))
     await add(session, child_file(DUOBAO_VILLAGE, "left_behind", date(2010, 4, 1)))
 
@@ -665,8 +706,10 @@ async def test_a_year_without_the_left_behind_rule_shows_that_count_as_unknown(
 
     assert in_2019["left_behind_elderly"] is None
     assert townships(in_2019)[DUOBAO]["left_behind_elderly"] is None
+    assert in_2019["visits_overdue"] is None  # the visit intervals are seeded from 2020 too
     assert in_2019["left_behind_children"] == 1
     assert in_2020["left_behind_elderly"] == 1
+    assert in_2020["visits_overdue"] == 1  # never visited since 1 January 2019
 
 
 async def test_only_platform_services_read_the_statistics(

@@ -53,7 +53,9 @@ class WelfareCounts(BaseModel):
     child_supervisors: int = Field(description="儿童督导员（统计时点在岗）")
     child_supervisors_trained: int = Field(description="其中年内受训")
     visits_made: int = Field(description="年内探访次数")
-    visits_overdue: int = Field(description="当前逾期未探访对象数")
+    visits_overdue: int | None = Field(
+        description="统计时点逾期未探访的留守老人和儿童（该年探访周期未设定时为空）"
+    )
     institutions: int = Field(description="养老机构、福利院（当前未关闭）")
     institution_residents: int = Field(description="机构在院人数（当前）")
     institution_staff: int = Field(description="机构工作人员（当前）")

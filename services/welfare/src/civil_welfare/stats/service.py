@@ -3,8 +3,10 @@
 The statistics date (``as_of``) is 31 December of the year, or today while the year
 is the current one; a future year is refused. Register figures are taken on that date
 (a monthly subsidy: the persons whose entitlement covers its month), events over the
-year, money from the year's paid runs. Institutions hold their counts as they are now
-(the register keeps no history of them), and overdue visits are those overdue today.
+year, money from the year's paid runs; visits overdue on the statistics date are the
+visits package's summary. Institutions hold their counts as they are now (the register
+keeps no history of them). A count whose rule is not set for the year (the left-behind
+rule, the visit intervals) is None, never guessed.
 Every source is grouped by township in SQL; the city's figures are the sum of its
 townships', so the two always agree.
 """
@@ -30,6 +32,7 @@ from civil_welfare.institutions.repository import closure_summary, institution_s
 from civil_welfare.stats.repository import LEFT_BEHIND_ELDERLY, StatsRepository
 from civil_welfare.stats.standards import standard_figures
 from civil_welfare.subsidy_runs.schemas import Subsidy
+from civil_welfare.visits.service import visit_summary
 from civil_welfare.workforce.repository import workforce_counts
 from civil_welfare.workforce.schemas import WorkerRole
 
@@ -56,7 +59,6 @@ COUNTED: tuple[str, ...] = (
     "child_supervisors",
     "child_supervisors_trained",
     "visits_made",
-    "visits_overdue",
     "institutions",
     "institution_residents",
     "institution_staff",
@@ -69,6 +71,11 @@ COUNTED: tuple[str, ...] = (
     "cemeteries",
     "cemeteries_built_in_year",
 )
+
+
+VISITS_OVERDUE = "visits_overdue"
+#: Counts that need a rule of the year (a parameter): unknown (None) while it is unset.
+UNKNOWABLE = (LEFT_BEHIND_ELDERLY, VISITS_OVERDUE)
 
 
 def statistics_date(year: int, today: date) -> date:
@@ -112,8 +119,9 @@ class Figures:
             for s in Subsidy
         ]
 
-    def fields(self, left_behind_known: bool) -> dict[str, object]:
-        """The contract's ``WelfareCounts`` fields."""
+    def fields(self, unknown: frozenset[str]) -> dict[str, object]:
+        """The contract's ``WelfareCounts`` fields; those in ``unknown`` (a count whose rule
+        is not set for the year) are None."""
         subsidies = self.subsidies()
         return {
             **{name: self.counts[name] for name in COUNTED},
@@ -121,7 +129,7 @@ class Figures:
             "funeral_waiver_amount": self.waiver_amount,
             "subsidies": subsidies,
             "paid_total": sum((s.paid_amount for s in subsidies), ZERO),
-            "left_behind_elderly": self.counts[LEFT_BEHIND_ELDERLY] if left_behind_known else None,
+            **{name: None if name in unknown else self.counts[name] for name in UNKNOWABLE},
         }
 
 
@@ -143,6 +151,7 @@ async def welfare_stats(
         session, Period(f"{year}-01"), Period(f"{year}-12"), area_code=area
     )
     cemeteries = await cemetery_stats(session, year, area_code=area)
+    visits = await visit_summary(session, year, on=as_of, area_code=area)
     standards = await standard_figures(session, year, area or str(TIANMEN))
 
     by: dict[str, Figures] = defaultdict(Figures)
@@ -176,6 +185,18 @@ async def welfare_stats(
         by[str(m.area_code)].counts["cemeteries"] += m.built
         by[str(m.area_code)].counts["cemeteries_built_in_year"] += m.built_in_year
 
+    for v in visits.by_township:
+        by[str(v.area_code)].counts["visits_made"] += v.visits_made
+        by[str(v.area_code)].counts[VISITS_OVERDUE] += v.overdue or 0
+
+    unknown = frozenset(
+        name
+        for name, known in (
+            (LEFT_BEHIND_ELDERLY, rule is not None),
+            (VISITS_OVERDUE, visits.overdue is not None),
+        )
+        if not known
+    )
     city = Figures()
     for figures in by.values():
         city.add(figures)
@@ -185,8 +206,8 @@ async def welfare_stats(
         as_of=as_of,
         standards=standards,
         by_township=[
-            TownshipWelfare(area_code=AreaCode(township), **by[township].fields(rule is not None))
+            TownshipWelfare(area_code=AreaCode(township), **by[township].fields(unknown))
             for township in sorted(by)
         ],
-        **city.fields(rule is not None),
+        **city.fields(unknown),
     )
