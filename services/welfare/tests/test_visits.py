@@ -3,6 +3,7 @@ audit), area scoping, the round's due and overdue lists by township and worker (
 agreeing with the pure rule on many subjects and dates), interval parameters by year
 and area, and the summary by township."""
 
+import itertools
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -38,6 +39,15 @@ D = date.fromisoformat
 ALL_STATES = "state=overdue&state=due&state=scheduled"
 
 
+#: Distinct birth dates, so that many people made in one test never share an ID number.
+_births = itertools.count()
+
+
+def birth(first: date) -> date:
+    """A birth date within about three years from ``first``, another on each call."""
+    return first + timedelta(days=next(_births) % 1200)
+
+
 def city(tokens: Tokens) -> dict[str, str]:
     return tokens.headers("city_officer", sub="wang.city")
 
@@ -56,7 +66,7 @@ async def add_elder(
     name: str = "张老汉",
 ) -> LeftBehindElder:
     elder = LeftBehindElder(
-        id_number=str(make_id_number(birth_date=date(1948, 5, 6))),
+        id_number=str(make_id_number(birth_date=birth(date(1940, 1, 1)))),
         name=name,
         area_code=area,
         living_situation="alone",
@@ -74,7 +84,7 @@ async def add_elder(
 async def add_director(session: AsyncSession, area: str = DUOBAO_VILLAGE) -> ChildWelfareWorker:
     director = ChildWelfareWorker(
         role="director",
-        id_number=str(make_id_number(birth_date=date(1980, 1, 1))),
+        id_number=str(make_id_number(birth_date=birth(date(1975, 1, 1)))),
         name="周主任",
         area_code=area,
         appointed_date=date(2019, 1, 1),
@@ -91,12 +101,12 @@ async def add_child(
     area: str = DUOBAO_VILLAGE,
     filed: str | date = "2019-11-30",
     director: ChildWelfareWorker | None = None,
-    born: date = date(2016, 6, 1),
+    born: date | None = None,
 ) -> ChildFile:
     """A child file created on ``filed`` (its registration date), at noon UTC."""
     day = D(filed) if isinstance(filed, str) else filed
     child = ChildFile(
-        id_number=str(make_id_number(birth_date=born)),
+        id_number=str(make_id_number(birth_date=born or birth(date(2010, 1, 1)))),
         name="王小明",
         area_code=area,
         category="left_behind",
