@@ -1,7 +1,8 @@
-"""The real assistance service for a benchmark: started, timed, measured, stopped."""
+"""A real service for a benchmark (assistance unless told): started, timed, measured, stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -34,24 +35,26 @@ def _watch_rss(process: psutil.Process, stop: threading.Event, peak: list[int]) 
         time.sleep(0.05)
 
 
-def timed_request(
-    database_url: str, send: Callable[[httpx.Client], httpx.Response]
-) -> tuple[float, int, httpx.Response]:
-    """Start the assistance service on ``database_url``, time one request, stop it.
+@contextlib.contextmanager
+def running_service(
+    database_url: str, *, package: str = "civil_assistance"
+) -> Iterator[tuple[httpx.Client, psutil.Process]]:
+    """A service (``civil_assistance`` unless told) on ``database_url``, ready.
 
-    ``send`` gets a client with the base URL and a city officer's token; returns
-    (seconds, peak RSS of the service in bytes, the response).
+    Yields a client with the base URL and a city officer's token, and the
+    server's process; stops the server afterwards.
     """
     keys = ensure_dev_keys(Path(tempfile.mkdtemp()))
     port = _free_port()
+    prefix = package.removeprefix("civil_").upper()
     env = {
         **os.environ,
-        "ASSISTANCE_DATABASE_URL": asyncpg_url(database_url),
-        "ASSISTANCE_JWKS_FILE": str(keys.jwks_path),
-        "ASSISTANCE_LOG_LEVEL": "WARNING",
+        f"{prefix}_DATABASE_URL": asyncpg_url(database_url),
+        f"{prefix}_JWKS_FILE": str(keys.jwks_path),
+        f"{prefix}_LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "civil_assistance.main:app", "--port", str(port)],
+        [sys.executable, "-m", "uvicorn", f"{package}.main:app", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -69,20 +72,43 @@ def timed_request(
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
-        process = psutil.Process(server.pid)
-        peak = [process.memory_info().rss]
-        stop = threading.Event()
-        watcher = threading.Thread(target=_watch_rss, args=(process, stop, peak))
-        watcher.start()
-        started = time.perf_counter()
-        try:
-            response = send(client)
-        finally:
-            elapsed = time.perf_counter() - started
-            stop.set()
-            watcher.join()
-        return elapsed, peak[0], response
+        yield client, psutil.Process(server.pid)
     finally:
         client.close()
         server.terminate()
         server.wait(10)
+
+
+def timed(
+    client: httpx.Client,
+    process: psutil.Process,
+    send: Callable[[httpx.Client], httpx.Response],
+) -> tuple[float, int, httpx.Response]:
+    """Time one request of a running service: (seconds, its peak RSS in bytes, the response)."""
+    peak = [process.memory_info().rss]
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_rss, args=(process, stop, peak))
+    watcher.start()
+    started = time.perf_counter()
+    try:
+        response = send(client)
+    finally:
+        elapsed = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+    return elapsed, peak[0], response
+
+
+def timed_request(
+    database_url: str,
+    send: Callable[[httpx.Client], httpx.Response],
+    *,
+    package: str = "civil_assistance",
+) -> tuple[float, int, httpx.Response]:
+    """Start the service on ``database_url``, time one request, stop it.
+
+    ``send`` gets a client with the base URL and a city officer's token; returns
+    (seconds, peak RSS of the service in bytes, the response).
+    """
+    with running_service(database_url, package=package) as (client, process):
+        return timed(client, process, send)
