@@ -4,6 +4,7 @@ published, and a token of the previous key verifies until its key is retired."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +102,13 @@ async def username(session: AsyncSession) -> str:
 async def test_a_token_of_the_previous_key_verifies_until_the_key_is_retired(
     gateway: Gateway, username: str
 ) -> None:
-    first = create_key(gateway.folder)
+    # Two keys made in one second would be stamped a second apart, the second one
+    # in the future and so not yet signing: give each its own past moment.
+    now = datetime.now(UTC)
+    first = create_key(gateway.folder, now=now - timedelta(minutes=10))
     old_token = await gateway.token(username)
 
-    second = create_key(gateway.folder)  # civil keys rotate
+    second = create_key(gateway.folder, now=now - timedelta(minutes=5))  # civil keys rotate
     new_token = await gateway.token(username)
 
     assert jwt.get_unverified_header(old_token)["kid"] == first.kid
@@ -129,7 +133,7 @@ async def test_a_new_key_is_published_before_it_signs(
     username: str,
 ) -> None:
     async for gateway in _gateway(tmp_path, service_database_url, sessionmaker):
-        first = create_key(gateway.folder)
+        first = create_key(gateway.folder, now=datetime.now(UTC) - timedelta(days=30))
         second = create_key(gateway.folder)  # made just now: activation is 60 s
 
         token = await gateway.token(username)
