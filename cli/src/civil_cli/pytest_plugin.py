@@ -255,20 +255,23 @@ __all__ = ["ServiceUnderTest", "Tokens", "unique"]
 
 
 def assert_migrations_roundtrip(package: str, database_url: str) -> None:
-    """Upgrade to head, find no drift, downgrade to base, upgrade again.
+    """One head; upgrade to it, find no drift, downgrade to base, upgrade again.
 
-    Run on an empty database of its own: downgrading drops every table.
+    Run on an empty database of its own: downgrading drops every table. One head,
+    because a deployment's migration job runs ``alembic upgrade head``.
     """
-    from sqlalchemy import create_engine, inspect
+    import asyncio
 
-    from civil_shared.runtime.migrations import check, downgrade
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
 
-    sync_url = asyncpg_url(database_url).replace("+asyncpg", "+psycopg", 1)
-    del sync_url  # the sync driver is not installed; inspect through asyncpg instead
+    from civil_shared.runtime.migrations import alembic_config, check, downgrade
+
+    heads = ScriptDirectory.from_config(alembic_config(package)).get_heads()
+    assert len(heads) == 1, f"{package}'s migrations have {len(heads)} heads: {heads}"
     upgrade(package, database_url)
     check(package, database_url)
     downgrade(package, database_url, "base")
-    import asyncio
 
     async def tables() -> set[str]:
         engine = _create_async_engine(asyncpg_url(database_url), poolclass=NullPool)
@@ -283,4 +286,3 @@ def assert_migrations_roundtrip(package: str, database_url: str) -> None:
     assert left <= {"alembic_version"}, f"downgrade to base left tables behind: {left}"
     upgrade(package, database_url)
     check(package, database_url)
-    _ = create_engine

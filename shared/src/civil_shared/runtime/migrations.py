@@ -29,9 +29,7 @@ def alembic_config(package: str, database_url: str | None = None) -> Config:
     return config
 
 
-def upgrade(package: str, database_url: str, revision: str = "heads") -> None:
-    # "heads", not "head": a branch under review (two revisions on one parent) still
-    # migrates in tests; main keeps one head, where the two are the same.
+def upgrade(package: str, database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(package, database_url), revision)
 
 

@@ -1,7 +1,7 @@
 """communities and their three councils and covenant, community workers, social-work projects
 
 Revision ID: 5ad7c2e8565a
-Revises: 5b1d0c2e7a41
+Revises: 35cd325627ba
 Create Date: 2026-11-28 18:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5ad7c2e8565a"
-down_revision: str | None = "5b1d0c2e7a41"
+down_revision: str | None = "35cd325627ba"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ deadline and late flag, the yearly hours summary, and the working calendar (publ
 holidays and make-up working days 2019–2026 as announced by the State Council)
 
 Revision ID: 7a6aef1009e8
-Revises: 5b1d0c2e7a41
+Revises: 8b0116e5992e
 Create Date: 2026-11-28 19:30:06.562422
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7a6aef1009e8"
-down_revision: str | None = "5b1d0c2e7a41"
+down_revision: str | None = "8b0116e5992e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

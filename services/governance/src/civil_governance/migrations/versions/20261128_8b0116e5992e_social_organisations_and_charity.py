@@ -2,7 +2,7 @@
 charity (projects, donations)
 
 Revision ID: 8b0116e5992e
-Revises: 5b1d0c2e7a41
+Revises: 5ad7c2e8565a
 Create Date: 2026-11-28 17:55:30.491149
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "8b0116e5992e"
-down_revision: str | None = "5b1d0c2e7a41"
+down_revision: str | None = "5ad7c2e8565a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """idempotency records: the stored responses of POSTs sent with an Idempotency-Key
 
 Revision ID: ec34a3ea4469
-Revises: 5b1d0c2e7a41
+Revises: 7a6aef1009e8
 Create Date: 2026-11-28 21:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "ec34a3ea4469"
-down_revision: str | None = "5b1d0c2e7a41"
+down_revision: str | None = "7a6aef1009e8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

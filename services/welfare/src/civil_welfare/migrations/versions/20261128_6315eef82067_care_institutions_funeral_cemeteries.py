@@ -2,7 +2,7 @@
 funeral fee waivers; public cemeteries
 
 Revision ID: 6315eef82067
-Revises: c0c81b50b43c
+Revises: 63ec56307a56
 Create Date: 2026-11-28 17:47:11.475483
 
 The two exclusion constraints (no overlapping stays of one person on the ledger,
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "6315eef82067"
-down_revision: str | None = "c0c81b50b43c"
+down_revision: str | None = "63ec56307a56"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 decisions, grants
 
 Revision ID: 63ec56307a56
-Revises: c0c81b50b43c
+Revises: bee003039cee
 Create Date: 2026-11-28 20:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "63ec56307a56"
-down_revision: str | None = "c0c81b50b43c"
+down_revision: str | None = "bee003039cee"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

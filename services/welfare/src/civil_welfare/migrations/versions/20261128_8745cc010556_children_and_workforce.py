@@ -6,7 +6,7 @@ child in at most one (non-revoked) case a month: never an orphan and de facto
 unsupported at once. The equality part on id_number needs btree_gist.
 
 Revision ID: 8745cc010556
-Revises: c0c81b50b43c
+Revises: d9bdbb85e023
 Create Date: 2026-11-28 20:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "8745cc010556"
-down_revision: str | None = "c0c81b50b43c"
+down_revision: str | None = "d9bdbb85e023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

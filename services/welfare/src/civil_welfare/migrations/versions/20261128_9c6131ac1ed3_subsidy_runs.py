@@ -1,7 +1,7 @@
 """subsidy runs: disbursement runs and lines, idempotency records, the paid-run guard
 
 Revision ID: 9c6131ac1ed3
-Revises: c0c81b50b43c
+Revises: 6315eef82067
 Create Date: 2026-11-28 18:20:00
 
 """
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from civil_shared.runtime.disbursements import DROP_PAID_RUN_GUARD, PAID_RUN_GUARD
 
 revision: str = "9c6131ac1ed3"
-down_revision: str | None = "c0c81b50b43c"
+down_revision: str | None = "6315eef82067"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

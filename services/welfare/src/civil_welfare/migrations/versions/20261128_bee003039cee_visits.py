@@ -1,7 +1,7 @@
 """visits: the visit log of left-behind elderly and children with a file
 
 Revision ID: bee003039cee
-Revises: d9bdbb85e023 (depends on 8745cc010556)
+Revises: 8745cc010556
 Create Date: 2026-11-28 20:03:13
 """
 
@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "bee003039cee"
-down_revision: str | None = "d9bdbb85e023"
+down_revision: str | None = "8745cc010556"
 branch_labels: str | Sequence[str] | None = None
 # The visit references both registers: it follows the left-behind elderly (d9bdbb85e023)
 # and depends on the child files (8745cc010556), a sibling branch until they are chained.
 # (Alembic 1.20 fails on two depends_on siblings of one branch point, hence not both.)
-depends_on: str | Sequence[str] | None = "8745cc010556"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
