@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civil_shared.runtime.database import Timestamps, one_of
+from civil_shared.runtime.database import Timestamps, id_number_point, one_of, uuid_point
 from civil_shared.runtime.versioning import Versioned
 from civil_welfare.db import Base
 from civil_welfare.institutions.schemas import (
@@ -71,7 +71,7 @@ class DisabledTekunResident(Versioned, Timestamps, Base):
             postgresql_where=text("left_date IS NULL"),
         ),
         ExcludeConstraint(
-            ("id_number", "="),
+            (text(id_number_point("id_number")), "&&"),
             (text("daterange(admitted_date, left_date, '[)')"), "&&"),
             name="ex_disabled_tekun_resident_stays_do_not_overlap",
             using="gist",
@@ -111,7 +111,7 @@ class ClosedManagementPeriod(Versioned, Timestamps, Base):
     __tablename__ = "closed_management_period"
     __table_args__ = (
         ExcludeConstraint(
-            ("institution_id", "="),
+            (text(uuid_point("institution_id")), "&&"),
             (text("daterange(start_date, end_date, '[]')"), "&&"),
             name="ex_closed_management_period_no_overlap",
             using="gist",

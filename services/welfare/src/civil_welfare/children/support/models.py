@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Index, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civil_shared.runtime.database import Timestamps, one_of
+from civil_shared.runtime.database import Timestamps, id_number_point, one_of
 from civil_shared.runtime.versioning import Versioned
 from civil_shared.types import DisabilityCategory
 from civil_welfare.children.fields import ID_NUMBER_CHECK, VILLAGE_CHECK, GuardianRelation
@@ -63,7 +63,7 @@ class ChildSupportCase(Versioned, Timestamps, Base):
     __tablename__ = "child_support_case"
     __table_args__ = (
         ExcludeConstraint(
-            ("id_number", "="),
+            (text(id_number_point("id_number")), "&&"),
             (text(MONTHS_COVERED), "&&"),
             name="ex_child_support_case_one_case_a_month",
             using="gist",

@@ -6,8 +6,9 @@ Revises: 63ec56307a56
 Create Date: 2026-11-28 17:47:11.475483
 
 The two exclusion constraints (no overlapping stays of one person on the ledger,
-no overlapping closed-management periods of one institution) need btree_gist for
-the equality part on uuid and varchar.
+no overlapping closed-management periods of one institution) compare the person
+or institution as a one-point int8range: GiST has ranges built in, while equality
+on uuid or varchar would need btree_gist, which the embedded PostgreSQL lacks.
 """
 
 from collections.abc import Sequence
@@ -24,7 +25,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Trusted since PostgreSQL 13: the database owner may create it.
-    op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     op.create_table(
         "care_institution",
         sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
@@ -212,7 +212,12 @@ def upgrade() -> None:
             nullable=False,
         ),
         postgresql.ExcludeConstraint(
-            (sa.column("institution_id"), "="),
+            (
+                sa.text(
+                    "int8range(('x' || translate(left(institution_id::text, 18), '-', ''))::bit(64)::bigint, ('x' || translate(left(institution_id::text, 18), '-', ''))::bit(64)::bigint, '[]')"
+                ),
+                "&&",
+            ),
             (sa.text("daterange(start_date, end_date, '[]')"), "&&"),
             using="gist",
             name="ex_closed_management_period_no_overlap",
@@ -270,7 +275,12 @@ def upgrade() -> None:
             nullable=False,
         ),
         postgresql.ExcludeConstraint(
-            (sa.column("id_number"), "="),
+            (
+                sa.text(
+                    "int8range(left(id_number, 17)::bigint, left(id_number, 17)::bigint, '[]')"
+                ),
+                "&&",
+            ),
             (sa.text("daterange(admitted_date, left_date, '[)')"), "&&"),
             using="gist",
             name="ex_disabled_tekun_resident_stays_do_not_overlap",
@@ -315,7 +325,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # btree_gist stays: other revisions may use it too, and it holds no data.
     op.drop_index(
         "uq_disabled_tekun_resident_one_active",
         table_name="disabled_tekun_resident",

@@ -3,7 +3,8 @@ directors and supervisors with their training
 
 One table holds both kinds of support case so that one exclusion constraint keeps a
 child in at most one (non-revoked) case a month: never an orphan and de facto
-unsupported at once. The equality part on id_number needs btree_gist.
+unsupported at once. The ID number takes part as a
+one-point int8range (GiST's own ranges; btree_gist is not in the embedded PostgreSQL).
 
 Revision ID: 8745cc010556
 Revises: d9bdbb85e023
@@ -24,7 +25,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     op.create_table(
         "child_support_case",
         sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
@@ -75,7 +75,12 @@ def upgrade() -> None:
             nullable=False,
         ),
         postgresql.ExcludeConstraint(
-            (sa.column("id_number"), "="),
+            (
+                sa.text(
+                    "int8range(left(id_number, 17)::bigint, left(id_number, 17)::bigint, '[]')"
+                ),
+                "&&",
+            ),
             (
                 sa.text(
                     "int4range((left(start_period, 4)::integer * 12 + right(start_period, 2)::integer), (left(end_period, 4)::integer * 12 + right(end_period, 2)::integer), '[]')"
@@ -403,7 +408,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # btree_gist stays: other revisions may use it too, and it holds no data.
     op.drop_index(op.f("ix_child_welfare_training_worker_id"), table_name="child_welfare_training")
     op.drop_index(
         op.f("ix_child_welfare_training_training_date"), table_name="child_welfare_training"
