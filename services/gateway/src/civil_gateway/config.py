@@ -105,6 +105,21 @@ class GatewaySettings(CallingServiceSettings):
         "(higher than per user: a township office signs in from one NAT address)",
     )
 
+    # --- The person profile and the cross-programme checks ---------------------------
+    profile_deadline_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Longest wait for a service's part of a person profile; a service "
+        "slower than that is listed in `degraded` and its section left out",
+    )
+    checks_deadline_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Longest wait for a service's sets of the cross-programme checks",
+    )
+
     def proxy_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(
             connect=self.proxy_connect_timeout_s,
