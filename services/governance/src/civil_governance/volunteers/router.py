@@ -6,6 +6,10 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from civil_governance.volunteers.certificate import XLSX_MEDIA_TYPE, certificate_xlsx
 from civil_governance.volunteers.importer import MAX_IMPORT_BYTES, service_record_import
+from civil_governance.volunteers.register_import import (
+    MAX_REGISTER_IMPORT_BYTES,
+    volunteer_register_import,
+)
 from civil_governance.volunteers.rules import OrganisationKind, VolunteerStatus
 from civil_governance.volunteers.schemas import (
     ActivityCreate,
@@ -83,6 +87,19 @@ VolunteerNotFound: Responses = {
 
 def volunteer_service(session: SessionDep) -> VolunteerService:
     return VolunteerService(session)
+
+
+add_import_routes(
+    volunteers_router,
+    volunteer_register_import,
+    what="志愿者注册",
+    template_name="volunteers",
+    max_bytes=MAX_REGISTER_IMPORT_BYTES,
+    notes=(
+        "每行一名志愿者：身份证号、姓名、联系电话、注册所在村（社区）代码、注册日期（专长选填）。"
+        "已注册的身份证号不能重复导入；村（社区）代码须在行政区划中。"
+    ),
+)
 
 
 Volunteers = Annotated[VolunteerService, Depends(volunteer_service)]
