@@ -15,18 +15,27 @@ from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.header import read_header
 from civil_shared.runtime.imports.ids import RowIds
 from civil_shared.runtime.imports.reading import MAX_UPLOAD_BYTES, Upload, receive_upload
-from civil_shared.runtime.imports.register import ImportResult, RegisterImport, RowError
-from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Problems
+from civil_shared.runtime.imports.register import (
+    Checked,
+    Dependent,
+    ImportResult,
+    RegisterImport,
+    RowError,
+)
+from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Location, Problems
 from civil_shared.runtime.imports.routes import Importer, add_import_routes, upload_body
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
+    "Checked",
     "Column",
     "ColumnSet",
+    "Dependent",
     "ImportProblem",
     "ImportReport",
     "ImportResult",
     "Importer",
+    "Location",
     "Problems",
     "RegisterImport",
     "RowError",

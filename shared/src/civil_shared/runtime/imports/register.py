@@ -2,13 +2,14 @@
 
 Every row is read and checked before anything is written: cells (a pydantic
 TypedDict), the service's row rules, duplicates in the file, the caller's
-areas, then one look-up of the keys already registered. Any problem and the
-answer is the 422 report with nothing written; otherwise one COPY and one
-commit.
+areas, then one look-up of the keys already registered and, if the register
+needs it, one look-up of what its rules read from the database. Any problem and
+the answer is the 422 report with nothing written; otherwise one COPY (and one
+for each dependent table) and one commit.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -23,7 +24,7 @@ from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.header import read_header
 from civil_shared.runtime.imports.reading import FileFormat, Table, Upload, read_table
-from civil_shared.runtime.imports.report import Problems
+from civil_shared.runtime.imports.report import Location, Problems
 
 R = TypeVar("R")
 
@@ -46,6 +47,30 @@ class ImportResult(BaseModel):
 
 
 @dataclass(frozen=True)
+class Checked(Generic[R]):
+    """A row that passed the file's own checks: its number, cells and record."""
+
+    number: int
+    row: R
+    record: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Dependent(Generic[R]):
+    """Rows of another table that each imported record brings along (an elder's
+    children, say), COPYed after the register's."""
+
+    table: str
+    columns: Sequence[str]
+    #: The dependent records of one row, from its cells and its record (for its id).
+    records: Callable[[R, tuple[Any, ...]], Iterable[tuple[Any, ...]]]
+
+
+def _cell(row: Any, key: str) -> Any:
+    return row[key] if isinstance(row, Mapping) else getattr(row, key)
+
+
+@dataclass(frozen=True)
 class RegisterImport(Generic[R]):
     """What a service says of one register's import."""
 
@@ -62,17 +87,36 @@ class RegisterImport(Generic[R]):
     audit_model: type[AuditEventMixin]
     area_key: str | None = "area_code"  # the column the caller's areas must cover
     key_label: str = "身份证号"
+    #: The column of an error ``to_record`` raised by validating an API model
+    #: (``ValidationError``); by default the location's first part.
+    field_of: Callable[[Location], str] | None = None
+    #: Rules and values that need the database, for the whole file at once (a query
+    #: for all rows, never one a row): the records to COPY, in the order given;
+    #: a broken rule is added to the problems under its row.
+    look_up: (
+        Callable[[AsyncSession, Sequence[Checked[R]], Problems], Awaitable[list[tuple[Any, ...]]]]
+        | None
+    ) = None
+    dependents: Sequence[Dependent[R]] = ()
 
     async def run(
         self, session: AsyncSession, upload: Upload, principal: Principal
     ) -> ImportResult:
         # Parsing and checking a large file is CPU work: off the event loop.
-        table, problems, records, rows_of = await asyncio.to_thread(self._check, upload, principal)
+        table, problems, checked, rows_of = await asyncio.to_thread(self._check, upload, principal)
         if not problems.count:
             for key in await self.registered(session, list(rows_of)):
                 problems.add(rows_of[key], self.key, f"该{self.key_label}已登记，不能重复导入")
+        records = [c.record for c in checked]
+        if self.look_up is not None and checked:
+            records = await self.look_up(session, checked, problems)
         if problems.count:
             raise problems.failure(table, self.prefix)
+        pairs = list(zip((c.row for c in checked), records, strict=True))
+        dependents = [
+            (dependent, [d for row, record in pairs for d in dependent.records(row, record)])
+            for dependent in self.dependents
+        ]
         # Recorded first: it also opens the transaction the COPY must run in.
         await record_event(
             session,
@@ -85,10 +129,13 @@ class RegisterImport(Generic[R]):
                 "filename": upload.filename,
                 "format": table.format,
                 "encoding": table.encoding,
+                **{f"{dependent.table}_rows": len(rows) for dependent, rows in dependents},
             },
         )
         try:
             await copy_records(session, self.table, self.record_columns, records)
+            for dependent, rows in dependents:
+                await copy_records(session, dependent.table, dependent.columns, rows)
         except Exception as exc:
             await session.rollback()
             if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
@@ -102,7 +149,7 @@ class RegisterImport(Generic[R]):
 
     def _check(
         self, upload: Upload, principal: Principal
-    ) -> tuple[Table, Problems, list[tuple[Any, ...]], dict[str, int]]:
+    ) -> tuple[Table, Problems, list[Checked[R]], dict[str, int]]:
         table = read_table(upload, prefix=self.prefix)
         problems = Problems(self.columns)
         header = next(table.rows, None)
@@ -111,7 +158,7 @@ class RegisterImport(Generic[R]):
         positions = self._header(*header, problems)
         if problems.count:
             raise problems.failure(table, self.prefix)
-        records: list[tuple[Any, ...]] = []
+        checked: list[Checked[R]] = []
         rows_of: dict[str, int] = {}  # key -> the row it was first on
         for number, cells in table.rows:
             size = len(cells)
@@ -126,12 +173,13 @@ class RegisterImport(Generic[R]):
                 row = self.cells.validate_python(values)
                 record = self.to_record(row)
             except ValidationError as exc:
-                problems.add_errors(number, exc)
+                problems.add_errors(number, exc, self.field_of)
                 continue
             except RowError as exc:
                 problems.add(number, exc.field, exc.message)
                 continue
-            key = str(values[self.key])
+            # As validated: two spellings of one ID number (a lower-case x) are one key.
+            key = str(_cell(row, self.key))
             if key in rows_of:
                 problems.add(number, self.key, f"与第 {rows_of[key]} 行的{self.key_label}重复")
                 continue
@@ -139,10 +187,10 @@ class RegisterImport(Generic[R]):
             if self.area_key and not principal.sees_area(values.get(self.area_key)):
                 problems.add(number, self.area_key, "不在您负责的区域内")
                 continue
-            records.append(record)
-        if not records and not problems.count:
+            checked.append(Checked(number, row, record))
+        if not checked and not problems.count:
             raise Unprocessable("导入文件中没有数据行", code=f"{self.prefix}_IMPORT_EMPTY")
-        return table, problems, records, rows_of
+        return table, problems, checked, rows_of
 
     def _header(self, number: int, cells: list[str], problems: Problems) -> list[tuple[int, str]]:
         return read_header(self.columns, number, cells, problems)

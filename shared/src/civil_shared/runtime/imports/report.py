@@ -1,5 +1,6 @@
 """What an import answers when the file is bad: every problem, and nothing written."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -10,6 +11,8 @@ from civil_shared.runtime.imports.cells import message
 from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.reading import FileFormat, Table
 
+#: Where a pydantic error is: field names and list indexes, outermost first.
+Location = tuple[int | str, ...]
 #: The report lists this many problems at most; the count covers all of them.
 MAX_REPORTED: Final = 1000
 
@@ -48,9 +51,15 @@ class Problems:
             column = self.headers.get(key) or (known.header_zh if known else key)
             self.items.append(ImportProblem(row=row, field=key, column=column, message=text))
 
-    def add_errors(self, row: int, exc: ValidationError) -> None:
+    def add_errors(
+        self, row: int, exc: ValidationError, field_of: Callable[[Location], str] | None = None
+    ) -> None:
+        """Each error under its column: the location's first part, or what ``field_of``
+        makes of the whole location (an API model's nested field, say)."""
         for error in exc.errors(include_url=False):
-            self.add(row, str(error["loc"][0]) if error["loc"] else "", message(error))
+            loc = tuple(error["loc"])
+            key = field_of(loc) if field_of is not None else str(loc[0]) if loc else ""
+            self.add(row, key, message(error))
 
     def failure(self, table: Table, prefix: str) -> Unprocessable:
         order = {column.key: i for i, column in enumerate(self.columns.columns)}
