@@ -24,7 +24,6 @@ from civil_governance.divisions.models import Division
 from civil_governance.volunteers.certificate import XLSX_MEDIA_TYPE
 from civil_governance.volunteers.importer import (
     MAX_IMPORT_BYTES,
-    _quick_id_number,
     parse_hours,
     parse_id_number,
 )
@@ -38,7 +37,7 @@ from civil_governance.volunteers.repository import load_calendar, registered_on,
 from civil_governance.volunteers.workdays import WorkingCalendar, is_late, today
 from civil_shared.runtime.imports import MAX_UPLOAD_BYTES
 from civil_shared.testing.factories import make_id_number
-from civil_shared.types import IdNumber, id_check_char
+from civil_shared.types import IdNumber, canonical_id_number, id_check_char
 
 DUOBAO = "429006100"
 TUOSHI = "429006101"
@@ -1044,7 +1043,7 @@ def test_cells_are_checked_once_per_distinct_value() -> None:
                 expected: str | None = str(IdNumber(candidate))
             except ValueError:
                 expected = None
-            quick = _quick_id_number(candidate, {}, date.today())
+            quick = canonical_id_number(candidate)
             assert quick is None or quick == expected, candidate
             parsed = parse_id_number(candidate)
             if expected is None:

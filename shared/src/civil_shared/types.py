@@ -26,6 +26,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP as _ROUND_HALF_UP
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Final, Self
 
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -131,6 +132,8 @@ class _ValidatedStr(str, metaclass=ABCMeta):
 _ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS: Final = "10X98765432"
 _EARLIEST_BIRTH: Final = date(1900, 1, 1)
+#: Weighted over the ASCII codes, the digits' offset comes off once at the end.
+_ID_CODE_OFFSET: Final = ord("0") * sum(_ID_WEIGHTS)
 _MASK: Final = "*" * 8
 
 
@@ -152,6 +155,31 @@ def id_check_char(first17: str) -> str:
     # map() over a precomputed tuple: this runs once per person in a 250,000-row import.
     total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK_CHARS[total % 11]
+
+
+@lru_cache(maxsize=65_536)
+def _birth_digits_valid(digits: str, today: date) -> bool:
+    try:
+        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return False
+    return _EARLIEST_BIRTH <= born <= today
+
+
+def canonical_id_number(text: str, today: date | None = None) -> str | None:
+    """``text`` when it already is an ID number in canonical form, by the rules of
+    :class:`IdNumber`, at a fraction of the cost; None when it is not, or may not be.
+
+    For bulk imports, which check hundreds of thousands of numbers: whatever this
+    leaves (a lower-case x, spaces, a wrong check character) goes to
+    :class:`IdNumber`, which decides and words the problem.
+    """
+    if len(text) != 18 or not text.isascii() or not text[:17].isdigit():
+        return None
+    total = sum(map(operator.mul, text.encode()[:17], _ID_WEIGHTS)) - _ID_CODE_OFFSET
+    if _ID_CHECK_CHARS[total % 11] != text[17] or not "11" <= text[:2] <= "82":
+        return None
+    return text if _birth_digits_valid(text[6:14], today or date.today()) else None
 
 
 #: An ID number inside free text (a URL path, a log line).

@@ -45,7 +45,7 @@ from civil_shared.runtime.imports import (
     read_header,
 )
 from civil_shared.runtime.imports.reading import Table, read_table
-from civil_shared.types import IdNumber
+from civil_shared.types import IdNumber, canonical_id_number
 
 PREFIX: Final = "GOVERNANCE_VOLUNTEER_SERVICE"
 #: A million rows of CSV are about 50 MB: this route takes files up to this size.
@@ -118,44 +118,9 @@ _CENT: Final = Decimal("0.01")
 ParsedRow = tuple[int, str, str | None, str, Decimal, int]
 
 
-_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS: Final = "10X98765432"
-#: Weighted over the ASCII codes, the digits' offset comes off once at the end.
-_ID_CODE_OFFSET: Final = ord("0") * sum(_ID_WEIGHTS)
-_EARLIEST_BIRTH: Final = date(1900, 1, 1)
-
-
-def _quick_id_number(text: str, births: dict[str, bool], today: date) -> str | None:
-    """``text`` if it is an ID number in canonical form (GB 11643-1999, the rules of
-    :class:`IdNumber`), at a fraction of the cost; None when unsure."""
-    if len(text) != 18 or not text.isascii() or not text[:17].isdigit():
-        return None
-    total = sum(map(operator.mul, text.encode()[:17], _ID_WEIGHTS)) - _ID_CODE_OFFSET
-    if _ID_CHECK_CHARS[total % 11] != text[17] or not "11" <= text[:2] <= "82":
-        return None
-    digits = text[6:14]
-    valid = births.get(digits)
-    if valid is None:
-        try:
-            born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-            valid = births[digits] = _EARLIEST_BIRTH <= born <= today
-        except ValueError:
-            valid = births[digits] = False
-    return text if valid else None
-
-
-def parse_id_number(
-    text: str, births: dict[str, bool] | None = None, today: date | None = None
-) -> str:
-    """The canonical ID number, or a :class:`_Bad` saying what is wrong.
-
-    ``births`` caches the birth dates already checked (a file's volunteers share
-    a few ten thousand); anything the quick check is unsure of goes to
-    :class:`IdNumber`, which also words the problem.
-    """
-    quick = _quick_id_number(
-        text, {} if births is None else births, today if today is not None else date.today()
-    )
+def parse_id_number(text: str, today: date | None = None) -> str:
+    """The canonical ID number, or a :class:`_Bad` saying what is wrong."""
+    quick = canonical_id_number(text, today)
     if quick is not None:
         return quick
     if "e+" in text.lower():
@@ -202,7 +167,6 @@ class _Parser:
         self._ids: dict[str, str] = {"": _MISSING}
         self._codes: dict[str, str] = {"": _MISSING}
         self._hours: dict[str, tuple[Decimal, int] | _Bad] = {"": _MISSING}
-        self._births: dict[str, bool] = {}
         self._today = date.today()
         self._seen_ids: set[str] = set()
         self._seen_codes: set[str] = set()
@@ -254,7 +218,7 @@ class _Parser:
         stripped = text.strip()
         if not stripped:
             return _MISSING
-        found = parse_id_number(stripped, self._births, self._today)
+        found = parse_id_number(stripped, self._today)
         # Two spellings of one number (a lower-case x, spaces) are one volunteer.
         if type(found) is str and found not in self._seen_ids:
             self._seen_ids.add(found)

@@ -9,7 +9,6 @@ the same validators and constraints, called directly. Whatever it is unsure of
 goes through the TypedDict, which also words the problem.
 """
 
-import operator
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -31,7 +30,7 @@ from civil_assistance.households.enums import (
     ResidenceType,
 )
 from civil_assistance.households.schemas import Address, Name, Phone, household_area
-from civil_shared.types import Amount, AreaCode, DisabilityCategory, IdNumber
+from civil_shared.types import Amount, AreaCode, DisabilityCategory, IdNumber, canonical_id_number
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -193,35 +192,12 @@ member_cells: Final = TypeAdapter(MemberCells)
 # Each quick check takes a stripped, non-empty cell and returns what the
 # TypedDict would, or raises ValueError when unsure; it never words a problem.
 
-_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS: Final = "10X98765432"
-#: Weighted over the ASCII codes, the digits' offset comes off once at the end.
-_ID_CODE_OFFSET: Final = ord("0") * sum(_ID_WEIGHTS)
-_EARLIEST_BIRTH: Final = date(1900, 1, 1)
-
-
-@lru_cache(maxsize=65_536)
-def _birth_date(digits: str) -> date:
-    # A birth date valid today stays valid: a file's few ten thousand dates are checked once.
-    born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    if not _EARLIEST_BIRTH <= born <= date.today():
-        raise ValueError(digits)
-    return born
-
 
 def _quick_id_number(text: str) -> IdNumber:
-    """IdNumber(text) for a number already in its canonical form, at a fraction of the cost.
-
-    The rules of :meth:`IdNumber._normalize` (GB 11643-1999); a lower-case x or
-    anything else out of the ordinary is left to it.
-    """
-    if len(text) != 18 or not text.isascii() or not text[:17].isdigit():
-        raise ValueError("not 18 ASCII digits")
-    total = sum(map(operator.mul, text.encode(), _ID_WEIGHTS)) - _ID_CODE_OFFSET
-    if _ID_CHECK_CHARS[total % 11] != text[17] or not "11" <= text[:2] <= "82":
-        raise ValueError("check character or province")
-    _birth_date(text[6:14])
-    # Checked above exactly as the constructor checks it: not checked a second time.
+    """IdNumber(text) for a number already in its canonical form, at a fraction of the cost."""
+    if canonical_id_number(text) is None:
+        raise ValueError("left to IdNumber")
+    # Checked exactly as the constructor checks it: not checked a second time.
     return str.__new__(IdNumber, text)
 
 
