@@ -39,7 +39,7 @@ fmt: sync ## format and fix what ruff can
 	$(UV) run ruff check --fix .
 
 bench: sync ## run the benchmarks in bench/ (figures go to BENCHMARKS.md by hand)
-	@for name in disbursement_run household_import gateway_proxy; do echo "== bench/$$name.py"; $(UV) run python -m bench.$$name || exit 1; done
+	@for name in disbursement_run household_import high_age_run volunteer_import gateway_proxy; do echo "== bench/$$name.py"; $(UV) run python -m bench.$$name || exit 1; done
 
 migrate: sync ## migrate every service's database to head
 	@$(UV) run civil migrate
