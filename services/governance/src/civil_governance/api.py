@@ -13,6 +13,7 @@ from civil_governance.divisions.router import internal_router as divisions_inter
 from civil_governance.divisions.router import router as divisions_router
 from civil_governance.organisations.router import cases_router as illegal_cases_router
 from civil_governance.organisations.router import router as organisations_router
+from civil_governance.person_profile.router import internal_router as person_profile_internal
 from civil_governance.place_names.router import router as place_names_router
 from civil_governance.social_work.router import router as social_work_router
 from civil_governance.stats.router import internal_router as stats_internal
@@ -35,4 +36,5 @@ routers: list[APIRouter] = [
     projects_router,
     *volunteer_routers,
     stats_internal,
+    person_profile_internal,
 ]

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from civil_welfare.check_sets.router import internal_router as check_sets_internal
 from civil_welfare.children.files.router import router as child_files_router
 from civil_welfare.children.orphans.router import router as orphans_router
 from civil_welfare.children.unsupported.router import router as unsupported_children_router
@@ -13,6 +14,7 @@ from civil_welfare.hard_up_elderly.router import router as hard_up_elderly_route
 from civil_welfare.high_age.router import router as high_age_router
 from civil_welfare.institutions.router import routers as institution_routers
 from civil_welfare.parameters.router import router as parameters_router
+from civil_welfare.person_profile.router import internal_router as person_profile_internal
 from civil_welfare.stats.router import internal_router as stats_router
 from civil_welfare.subsidy_runs.router import router as subsidy_runs_router
 from civil_welfare.visits.router import routers as visit_routers
@@ -34,4 +36,6 @@ routers: list[APIRouter] = [
     *visit_routers,
     subsidy_runs_router,
     stats_router,
+    person_profile_internal,
+    check_sets_internal,
 ]

@@ -1,0 +1,1 @@
+"""The sets assistance gives the gateway's cross-programme checks (数据比对)."""

@@ -1,0 +1,1 @@
+"""The sets welfare gives the gateway's cross-programme checks (数据比对)."""
