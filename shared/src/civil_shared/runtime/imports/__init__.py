@@ -9,8 +9,14 @@ what a row holds and how a typed cell reads, ``report`` collects problems,
 :class:`Importer`).
 """
 
-from civil_shared.runtime.imports.cells import a_date, choice, id_number_text, yes_no
-from civil_shared.runtime.imports.columns import Column, ColumnSet
+from civil_shared.runtime.imports.cells import (
+    a_date,
+    choice,
+    disability_grade,
+    id_number_text,
+    yes_no,
+)
+from civil_shared.runtime.imports.columns import Column, ColumnSet, allowed_labels
 from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.header import read_header
 from civil_shared.runtime.imports.ids import RowIds
@@ -43,8 +49,10 @@ __all__ = [
     "Upload",
     "a_date",
     "add_import_routes",
+    "allowed_labels",
     "choice",
     "copy_records",
+    "disability_grade",
     "id_number_text",
     "read_header",
     "receive_upload",

@@ -63,6 +63,17 @@ def a_date(value: Any) -> date:
         raise PydanticCustomError("date_parsing", "日期格式应为 YYYY-MM-DD") from None
 
 
+_GRADES: Final = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def disability_grade(value: Any) -> int:
+    """残疾等级 as staff write it: 1–4, 一–四, with or without 级."""
+    text = str(value).strip().removesuffix("级")
+    if text not in _GRADES:
+        raise PydanticCustomError("int_parsing", "残疾等级应为1至4级")
+    return _GRADES[text]
+
+
 def id_number_text(value: Any) -> Any:
     """Refuses what a spreadsheet made of an ID number typed into a number cell."""
     if "e+" in str(value).lower():

@@ -3,6 +3,9 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class Column:
     text: bool = False  # digits that spreadsheets must keep as text (ID numbers, codes)
 
 
-def allowed_labels(enum: type[StrEnum], labels: Mapping[StrEnum, str]) -> tuple[str, ...]:
+def allowed_labels(enum: type[E], labels: Mapping[E, str]) -> tuple[str, ...]:
     return tuple(labels[member] for member in enum)
 
 
