@@ -8,10 +8,12 @@ from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.idempotency import Idempotency, IdempotencyKeyHeader
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode, DisabilityCategory, Period
 from civil_welfare.db import IdempotencyRecord
+from civil_welfare.disability.importer import disabled_person_import
 from civil_welfare.disability.schemas import (
     ApplicationOut,
     DisabilitySubsidy,
@@ -275,3 +277,16 @@ async def stop_grant(
     out = await service.stop(grant_id, body, expected_version(if_match), principal)
     response.headers["ETag"] = etag(out.version)
     return out
+
+
+add_import_routes(
+    router,
+    disabled_person_import,
+    what="残疾人",
+    template_name="disabled-persons",
+    notes=(
+        "每行一名残疾人，逐行按登记接口的规则校验：户籍村（社区）在天门市内、残疾类别和等级、"
+        "残疾人证号与身份证号及类别、等级相符等；已在名册中的身份证号不能重复导入。"
+        "只导入名册，两项补贴须逐人申请审批。乡镇账号只能导入本辖区的人员。"
+    ),
+)

@@ -7,9 +7,11 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode
+from civil_welfare.elderly.importer import MAX_CHILDREN, elder_import
 from civil_welfare.elderly.schemas import (
     ElderCreate,
     ElderOut,
@@ -169,3 +171,18 @@ async def delete_elder(
 ) -> Response:
     await service.delete(elder_id, expected_version(if_match), principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+add_import_routes(
+    router,
+    elder_import,
+    what="留守老人",
+    template_name="left-behind-elderly",
+    notes=(
+        f"每行一名老人，子女按“子女1”至“子女{MAX_CHILDREN}”各组依次填写"
+        "（须登记全部子女，含未外出的；子女更多的老人请逐条登记）。"
+        "逐行按登记接口的规则校验：年满60周岁、户籍村（社区）在天门市内、"
+        "外出子女须填写去向和起始日期等；"
+        "已在名册中的身份证号不能重复导入。乡镇账号只能导入本辖区的老人。"
+    ),
+)

@@ -6,9 +6,11 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode
+from civil_welfare.children.files.importer import child_file_import
 from civil_welfare.children.files.schemas import (
     ChildCategory,
     ChildFileCreate,
@@ -157,3 +159,16 @@ async def delete_child_file(
 ) -> Response:
     await service.delete(file_id, expected_version(if_match), principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+add_import_routes(
+    router,
+    child_file_import,
+    what="儿童档案",
+    template_name="child-files",
+    notes=(
+        "每行一名儿童（一人一档），逐行按建档接口的规则校验：未满18周岁、村（社区）在天门市内、"
+        "监护人信息等；已有档案（含已销档）的儿童不能重复导入。负责的儿童主任为该村（社区）的"
+        "在岗儿童主任；“儿童主任”列填写时须为其姓名。乡镇账号只能导入本辖区的儿童。"
+    ),
+)
