@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from civil_shared.auth import Principal
+from civil_shared.auth import Principal, Role
 from civil_shared.clients.assistance import AssistanceClient
 from civil_shared.errors import Conflict, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
@@ -176,7 +176,9 @@ class SubsidyService:
                 code="WELFARE_DISABLED_PERSON_NOT_ACTIVE",
                 person_status=person.status,
             )
-        if data.start_period < Period.of(today):
+        # An administrator may enter decisions taken before the platform (补录): the
+        # start may then lie in the past; everyone else decides from this month on.
+        if data.start_period < Period.of(today) and not principal.has_role(Role.ADMIN):
             raise Unprocessable(
                 f"起始发放月份不能早于审核当月（{Period.of(today)}）",
                 code="WELFARE_SUBSIDY_START_IN_PAST",
