@@ -1,0 +1,1 @@
+"""Cross-programme checks (数据比对): the services' sets joined at the gateway."""
