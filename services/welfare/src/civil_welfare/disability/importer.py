@@ -13,8 +13,6 @@ from datetime import date
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, TypeAdapter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.runtime.imports import (
     Column,
@@ -26,6 +24,7 @@ from civil_shared.runtime.imports import (
     choice,
     disability_grade,
     id_number_text,
+    registered_in,
 )
 from civil_shared.types import DisabilityCategory, IdNumber
 from civil_welfare.db import AuditEvent
@@ -137,13 +136,6 @@ def to_record(row: DisabledPersonCells) -> tuple[Any, ...]:
     )
 
 
-async def registered(session: AsyncSession, id_numbers: list[str]) -> set[str]:
-    found = await session.scalars(
-        select(DisabledPerson.id_number).where(DisabledPerson.id_number.in_(id_numbers))
-    )
-    return set(found)
-
-
 disabled_person_import: Final = RegisterImport[DisabledPersonCells](
     prefix=PREFIX,
     table=DisabledPerson.__tablename__,
@@ -152,7 +144,7 @@ disabled_person_import: Final = RegisterImport[DisabledPersonCells](
     record_columns=RECORD_COLUMNS,
     to_record=to_record,
     key="id_number",
-    registered=registered,
+    registered=registered_in(DisabledPerson.id_number),
     audit_model=AuditEvent,
     field_of=field_of,
 )

@@ -14,8 +14,6 @@ from datetime import date
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, TypeAdapter, create_model
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.runtime.imports import (
     Column,
@@ -28,6 +26,7 @@ from civil_shared.runtime.imports import (
     allowed_labels,
     choice,
     id_number_text,
+    registered_in,
 )
 from civil_shared.types import IdNumber
 from civil_welfare.db import AuditEvent
@@ -293,13 +292,6 @@ def child_records(row: ElderCells, record: tuple[Any, ...]) -> Iterable[tuple[An
         )
 
 
-async def registered(session: AsyncSession, id_numbers: list[str]) -> set[str]:
-    found = await session.scalars(
-        select(LeftBehindElder.id_number).where(LeftBehindElder.id_number.in_(id_numbers))
-    )
-    return set(found)
-
-
 elder_import: Final = RegisterImport[ElderCells](
     prefix=PREFIX,
     table=LeftBehindElder.__tablename__,
@@ -308,7 +300,7 @@ elder_import: Final = RegisterImport[ElderCells](
     record_columns=RECORD_COLUMNS,
     to_record=to_record,
     key="id_number",
-    registered=registered,
+    registered=registered_in(LeftBehindElder.id_number),
     audit_model=AuditEvent,
     field_of=field_of,
     dependents=(

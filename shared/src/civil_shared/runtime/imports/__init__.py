@@ -27,6 +27,7 @@ from civil_shared.runtime.imports.register import (
     ImportResult,
     RegisterImport,
     RowError,
+    registered_in,
 )
 from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Location, Problems
 from civil_shared.runtime.imports.routes import Importer, add_import_routes, upload_body
@@ -56,6 +57,7 @@ __all__ = [
     "id_number_text",
     "read_header",
     "receive_upload",
+    "registered_in",
     "upload_body",
     "yes_no",
 ]

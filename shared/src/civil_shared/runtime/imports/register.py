@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from civil_shared.auth import Principal
 from civil_shared.errors import Conflict, Unprocessable
@@ -64,6 +66,17 @@ class Dependent(Generic[R]):
     columns: Sequence[str]
     #: The dependent records of one row, from its cells and its record (for its id).
     records: Callable[[R, tuple[Any, ...]], Iterable[tuple[Any, ...]]]
+
+
+def registered_in(
+    column: InstrumentedAttribute[str],
+) -> Callable[[AsyncSession, list[str]], Awaitable[set[str]]]:
+    """``RegisterImport.registered`` for a register whose key is ``column``: one query."""
+
+    async def registered(session: AsyncSession, keys: list[str]) -> set[str]:
+        return set(await session.scalars(select(column).where(column.in_(keys))))
+
+    return registered
 
 
 def _cell(row: Any, key: str) -> Any:

@@ -28,6 +28,7 @@ from civil_shared.runtime.imports import (
     allowed_labels,
     choice,
     id_number_text,
+    registered_in,
 )
 from civil_shared.types import IdNumber
 from civil_welfare.children.fields import GuardianRelation
@@ -219,13 +220,6 @@ async def with_directors(
     return records
 
 
-async def registered(session: AsyncSession, id_numbers: list[str]) -> set[str]:
-    found = await session.scalars(
-        select(ChildFile.id_number).where(ChildFile.id_number.in_(id_numbers))
-    )
-    return set(found)
-
-
 child_file_import: Final = RegisterImport[ChildFileCells](
     prefix=PREFIX,
     table=ChildFile.__tablename__,
@@ -234,7 +228,7 @@ child_file_import: Final = RegisterImport[ChildFileCells](
     record_columns=RECORD_COLUMNS,
     to_record=to_record,
     key="id_number",
-    registered=registered,
+    registered=registered_in(ChildFile.id_number),
     audit_model=AuditEvent,
     field_of=field_of,
     look_up=with_directors,
