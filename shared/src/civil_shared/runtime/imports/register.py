@@ -100,8 +100,8 @@ class RegisterImport(Generic[R]):
     audit_model: type[AuditEventMixin]
     area_key: str | None = "area_code"  # the column the caller's areas must cover
     key_label: str = "身份证号"
-    #: The column of an error ``to_record`` raised by validating an API model
-    #: (``ValidationError``); by default the location's first part.
+    #: The column of a validation error, the cells' or that of an API model
+    #: ``to_record`` validates (a nested field); by default the location's first part.
     field_of: Callable[[Location], str] | None = None
     #: Rules and values that need the database, for the whole file at once (a query
     #: for all rows, never one a row): the records to COPY, in the order given;
