@@ -6,7 +6,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Integer, and_, cast, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.engine import TupleResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.contracts.checks import (
@@ -81,7 +80,7 @@ async def _spells(session: AsyncSession, first: str, last: str) -> list[Programm
         case.id,
         case.area_code,
     ).where(case.status != "revoked", _overlaps(case.start_period, case.end_period, first, last))
-    rows: TupleResult[tuple[Any, ...]] = (await session.execute(union_all(grants, cases))).tuples()
+    rows: list[Any] = list((await session.execute(union_all(grants, cases))).all())
     return [
         ProgrammeSpell(
             id_number=IdNumber(number),
@@ -193,7 +192,7 @@ async def _deaths(session: AsyncSession, year: int) -> list[RecordedDeath]:
             child_file.area_code,
         ).where(child_file.close_reason == "died", child_file.closed_date <= until),
     ]
-    rows: TupleResult[tuple[Any, ...]] = (await session.execute(union_all(*parts))).tuples()
+    rows: list[Any] = list((await session.execute(union_all(*parts))).all())
     return [
         RecordedDeath(
             id_number=IdNumber(number),
