@@ -114,9 +114,18 @@ def check_installed(services: Sequence[ServiceSpec]) -> None:
 
 
 def prepare_databases(
-    services: Sequence[ServiceSpec], server: database.ServerOnDemand, console: Console
+    services: Sequence[ServiceSpec],
+    server: database.ServerOnDemand,
+    console: Console,
+    *,
+    created_now: set[str] | None = None,
+    fresh: bool = False,
 ) -> dict[str, str]:
-    """Each service's database URL, creating the databases that are missing."""
+    """Each service's database URL, creating the databases that are missing.
+
+    ``created_now`` collects the services whose database was created here;
+    ``fresh`` drops each database first (``make demo``: a new start).
+    """
     urls: dict[str, str] = {}
     for service in services:
         configured = os.environ.get(service.env("DATABASE_URL"))
@@ -134,11 +143,15 @@ def prepare_databases(
                 )
         url = server()
         try:
+            if fresh and database.drop_database(url, service.database):
+                console.say(f"  {service.name}: database {service.database} dropped")
             created = database.ensure_database(url, service.database)
         except (OSError, asyncpg.PostgresError) as exc:
             shown = make_url(url).render_as_string(hide_password=True)
             raise StartupError(f"cannot use the PostgreSQL server at {shown}: {exc}") from exc
         verb = "created" if created else "found"
+        if created and created_now is not None:
+            created_now.add(service.name)
         console.say(f"  {service.name}: database {service.database} {verb}")
         urls[service.name] = database.database_url(url, service.database)
     return urls
@@ -201,7 +214,9 @@ def service_env(
     host: str = "127.0.0.1",
     *,
     gateway_running: bool = False,
+    peers: Sequence[ServiceSpec] = SERVICES,
 ) -> dict[str, str]:
+    """The service's environment; ``peers`` are where the services listen (other ports in tests)."""
     env = dict(os.environ)
     env[service.env("DATABASE_URL")] = asyncpg_url(database_url)
     # Who signs and who verifies: the gateway signs with the keys of its folder and
@@ -211,13 +226,13 @@ def service_env(
         env.setdefault(service.env("SIGNING_KEYS_DIR"), str(keys.keys_dir))
     elif not env.get(service.env("JWKS_FILE")) and not env.get(service.env("JWKS_URL")):
         if gateway_running:
-            gateway = next(s for s in SERVICES if s.name == "gateway")
+            gateway = next(s for s in peers if s.name == "gateway")
             env[service.env("JWKS_URL")] = f"{base_url(host, gateway)}{JWKS_PATH}"
         else:
             env[service.env("JWKS_FILE")] = str(keys.jwks_path)
     # How the service reaches its peers' internal APIs: their URLs and its own token.
-    for peer in SERVICES:
-        if peer != service:
+    for peer in peers:
+        if peer.name != service.name:
             env.setdefault(service.env(f"{peer.name.upper()}_URL"), base_url(host, peer))
     if not env.get(service.env("SERVICE_TOKEN_FILE")) and not env.get(service.env("SERVICE_TOKEN")):
         env[service.env("SERVICE_TOKEN_FILE")] = str(write_service_token(keys, service.name))
@@ -393,7 +408,42 @@ class StopSignals:
 # --- civil run ------------------------------------------------------------------------
 
 
-def print_summary(services: Sequence[ServiceSpec], host: str, console: Console) -> None:
+# --- The demo dataset -------------------------------------------------------------------
+
+#: CIVIL_DEMO=0 starts an empty platform even on the first start.
+DEMO_ENV = "CIVIL_DEMO"
+
+
+def demo_wanted(services: Sequence[ServiceSpec], created_now: set[str], demo: bool | None) -> bool:
+    """Load the dataset? Only with all four services; on request, or into new databases."""
+    if demo is False or {s.name for s in services} != {s.name for s in SERVICES}:
+        return False
+    if demo:
+        return True
+    return os.environ.get(DEMO_ENV, "1") != "0" and created_now == {s.name for s in SERVICES}
+
+
+def load_demo(services: Sequence[ServiceSpec], host: str, keys: DevKeys, console: Console) -> bool:
+    """Load ``tianmen-2020`` through the gateway; False (and the reason said) if it failed."""
+    import asyncio
+
+    from civil_cli.demo.loader import LoadError, load  # rich and faker only when loading
+
+    gateway = base_url(host, next(s for s in services if s.name == "gateway"))
+    console.say("Loading the tianmen-2020 demo dataset (first start; CIVIL_DEMO=0 skips it)...")
+    try:
+        seconds = asyncio.run(load(gateway, keys))
+    except (LoadError, httpx.HTTPError) as exc:
+        console.say(f"Error: the demo dataset could not be loaded: {exc}")
+        console.say("The platform runs without it; `make demo` starts again from empty databases.")
+        return False
+    console.say(f"Demo dataset loaded in {seconds:.0f} s.")
+    return True
+
+
+def print_summary(
+    services: Sequence[ServiceSpec], host: str, console: Console, *, demo: bool = False
+) -> None:
     width = max(len(s.name) for s in services)
     console.say()
     console.say("The Tianmen civil-affairs platform is running:")
@@ -408,7 +458,19 @@ def print_summary(services: Sequence[ServiceSpec], host: str, console: Console) 
         example = f"{base_url(host, services[names.index('gateway')])}/api/v1/me"
     else:
         example = f"{base_url(host, services[0])}/api/v1/...   (the paths are in /docs)"
-    if "gateway" in names:
+    if "gateway" in names and demo:
+        from civil_cli.demo.loader import sign_ins
+
+        gateway = base_url(host, services[names.index("gateway")])
+        console.say()
+        for line in sign_ins(gateway):
+            console.say(line)
+        console.say(
+            f"  Dashboard for 2020: {gateway}/api/v1/dashboard?year=2020 "
+            "(with the token as a bearer token); the API in the browser: "
+            f"{gateway}/docs"
+        )
+    elif "gateway" in names:
         gateway = base_url(host, services[names.index("gateway")])
         console.say()
         console.say("To sign in, make an administrator once, then ask the gateway for a token:")
@@ -436,8 +498,14 @@ def run(
     host: str = "127.0.0.1",
     reload: bool = False,
     console: Console | None = None,
+    demo: bool | None = None,
 ) -> int:
-    """``civil run``: start the database and the services, wait, and stop them all."""
+    """``civil run``: start the database and the services, wait, and stop them all.
+
+    The ``tianmen-2020`` demo dataset is loaded once the services are up: on the
+    first start of empty databases (``demo`` None, unless CIVIL_DEMO=0), or into
+    databases made afresh (``demo`` True, ``make demo``); never when False.
+    """
     console = console or Console()
     children: list[Child] = []
     server = database.ServerOnDemand("stop")
@@ -447,7 +515,10 @@ def run(
             check_installed(services)
             check_ports(services, host)
             console.say("Preparing the databases...")
-            urls = prepare_databases(services, server, console)
+            created_now: set[str] = set()
+            urls = prepare_databases(
+                services, server, console, created_now=created_now, fresh=bool(demo)
+            )
             keys = ensure_dev_keys(database.data_dir())
             console.say(f"Signing keys: {keys.keys_dir} (civil keys rotate adds one)")
             console.say("Applying database migrations...")
@@ -467,7 +538,10 @@ def run(
                 )
                 children.append(child)
             wait_until_ready(children, host, console)
-            print_summary(services, host, console)
+            loaded = False
+            if demo_wanted(services, created_now, demo):
+                loaded = load_demo(services, host, keys, console)
+            print_summary(services, host, console, demo=loaded)
             while True:
                 _check_alive(children)
                 time.sleep(0.5)

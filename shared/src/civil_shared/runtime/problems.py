@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,9 +20,16 @@ from civil_shared.errors import (
     FieldProblem,
     PreconditionFailed,
     RequestValidationFailed,
+    ServiceUnavailable,
 )
 
 log = structlog.get_logger("civil.errors")
+
+#: SQLSTATEs of a database that is gone or going: connection exceptions (class 08),
+#: administrator, crash and "starting up / shutting down" (57P01-57P03).
+_UNREACHABLE_STATES: Final = ("08", "57P01", "57P02", "57P03")
+#: How long a client is told to wait: a restart or failover takes seconds.
+DATABASE_RETRY_AFTER_S: Final = 2
 
 #: Chinese messages for pydantic's own error types; our types raise Chinese ones.
 _MESSAGES_ZH = {
@@ -135,6 +144,54 @@ async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, PreconditionFailed())
 
 
+def _database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now, not that the request is wrong.
+
+    The pool's connect lets the driver's own errors through unwrapped: an
+    ``OSError`` (refused, no socket file) raised inside asyncpg or SQLAlchemy
+    counts; one raised anywhere else (a file of the service's own) does not.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(_UNREACHABLE_STATES):
+            return True
+        if isinstance(current, OSError) and _raised_by_database_code(current):
+            return True
+        if isinstance(current, DBAPIError) and current.orig is not None:
+            current = current.orig
+        else:
+            current = current.__cause__ or current.__context__
+    return False
+
+
+def _raised_by_database_code(exc: BaseException) -> bool:
+    modules = (
+        frame.f_globals.get("__name__", "") for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
+    return any(module.startswith(("asyncpg", "sqlalchemy")) for module in modules)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # A database restarting or failing over is a 503 the client may retry, not a 500;
+    # the pool's pre-ping replaces the dead connections once it is back.
+    if not _database_unreachable(exc):
+        raise exc
+    log.warning("database_unreachable", path=request.url.path, error=type(exc).__name__)
+    return problem_response(
+        request,
+        ServiceUnavailable(
+            "数据库暂时无法访问，请稍后重试",
+            code="DATABASE_UNAVAILABLE",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        ),
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", path=request.url.path, exc_info=exc)
     return problem_response(request, AppError())
@@ -145,4 +202,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(StaleDataError, _stale_write)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(OSError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
