@@ -6,8 +6,15 @@ PYTHON ?= python3
 # uv from PATH, else the one pip installs as a module (`make` installs it if missing).
 UV ?= $(or $(shell command -v uv 2>/dev/null),$(PYTHON) -m uv)
 PYTEST_WORKERS ?= 2
+# make faults: how many kill/restart cycles, and seconds of writes around each database restart.
+FAULT_CYCLES ?= 5
+FAULT_LOAD_S ?= 10
+# make load: concurrencies, seconds at each, and a running gateway to drive instead of starting one.
+LOAD_USERS ?= 5,20,50
+LOAD_STEP_S ?= 30
+LOAD_URL ?=
 
-.PHONY: help run test lint fmt migrate token admin db-stop clean uv sync bench
+.PHONY: help run test lint fmt migrate token admin db-stop clean uv sync bench faults load
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +47,12 @@ fmt: sync ## format and fix what ruff can
 
 bench: sync ## run the benchmarks in bench/ (figures go to BENCHMARKS.md by hand)
 	@for name in disbursement_run household_import high_age_run volunteer_import gateway_proxy; do echo "== bench/$$name.py"; $(UV) run python -m bench.$$name || exit 1; done
+
+faults: sync ## the fault tests, longer: services killed and hung, PostgreSQL restarted under load
+	@CIVIL_FAULT_CYCLES=$(FAULT_CYCLES) CIVIL_FAULT_LOAD_S=$(FAULT_LOAD_S) $(UV) run pytest -v tests/test_faults_service_down.py tests/test_faults_database_restart.py
+
+load: sync ## load test through the gateway (locust) at LOAD_USERS concurrencies; fails on any error
+	@$(UV) run python -m bench.load --users $(LOAD_USERS) --step-s $(LOAD_STEP_S) $(if $(LOAD_URL),--url $(LOAD_URL))
 
 migrate: sync ## migrate every service's database to head
 	@$(UV) run civil migrate

@@ -164,6 +164,14 @@ class LocalPlatform:
 
     # --- Reaching it ---------------------------------------------------------------------
 
+    def pids(self) -> dict[str, int]:
+        """The process id of each running service (uvicorn itself: no reloader here)."""
+        return {
+            name: child.process.pid
+            for name, child in self._children.items()
+            if child.process.poll() is None
+        }
+
     def url(self, name: str, path: str = "") -> str:
         return f"{base_url(HOST, self.specs[name])}{path}"
 
