@@ -14,7 +14,7 @@ LOAD_USERS ?= 5,20,50
 LOAD_STEP_S ?= 30
 LOAD_URL ?=
 
-.PHONY: help run test lint fmt migrate token admin db-stop clean uv sync bench faults load
+.PHONY: help run demo test lint fmt migrate token admin db-stop clean uv sync bench faults load
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,8 +29,11 @@ uv:
 sync: uv
 	@$(UV) sync --frozen
 
-run: sync ## install, start the database, migrate, start the four services
+run: sync ## install, start the database, migrate, start the four services (demo data on the first start)
 	@$(UV) run civil run
+
+demo: sync ## start again from empty databases and load the tianmen-2020 demo dataset
+	@$(UV) run civil run --demo
 
 test: sync ## install and run every test against PostgreSQL (TEST_DATABASE_URL or embedded)
 	@$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile

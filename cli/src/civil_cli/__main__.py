@@ -28,7 +28,24 @@ def _selected(services: Sequence[ServiceSpec] | None) -> list[ServiceSpec]:
 def _cmd_run(args: argparse.Namespace) -> int:
     from civil_cli import runner  # keeps `civil token` fast: no alembic, no httpx
 
-    return runner.run(_selected(args.services), host=args.host, reload=args.reload)
+    return runner.run(_selected(args.services), host=args.host, reload=args.reload, demo=args.demo)
+
+
+def _cmd_demo_load(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from civil_cli.demo.loader import LoadError, load, sign_ins
+
+    keys = ensure_dev_keys(database.data_dir())
+    try:
+        seconds = asyncio.run(load(args.gateway, keys, seed=args.seed))
+    except LoadError as exc:
+        print(f"civil demo load: {exc}", file=sys.stderr)
+        return 1
+    print(f"Loaded tianmen-2020 in {seconds:.0f} s.")
+    for line in sign_ins(args.gateway):
+        print(line)
+    return 0
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -165,7 +182,42 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--reload", action="store_true", help="restart a service when its code changes"
     )
+    demo = run.add_mutually_exclusive_group()
+    demo.add_argument(
+        "--demo",
+        action="store_const",
+        const=True,
+        default=None,
+        help="drop the services' databases, start afresh and load the tianmen-2020 demo "
+        "dataset (make demo); by default it is loaded on the first start of empty databases",
+    )
+    demo.add_argument(
+        "--no-demo",
+        dest="demo",
+        action="store_const",
+        const=False,
+        help="never load the demo dataset (also CIVIL_DEMO=0)",
+    )
     run.set_defaults(handler=_cmd_run)
+
+    demo_cmd = commands.add_parser(
+        "demo",
+        help="the tianmen-2020 demo dataset: load",
+        description=(
+            "Load the tianmen-2020 demo dataset into a running platform through its gateway "
+            "(a second load changes nothing). Sign-ins admin, city, duobao and auditor get "
+            "the password in CIVIL_DEMO_PASSWORD (default demo-password)."
+        ),
+    )
+    demo_actions = demo_cmd.add_subparsers(dest="demo_command", required=True, metavar="ACTION")
+    demo_load = demo_actions.add_parser("load", help="load the dataset through the gateway")
+    demo_load.add_argument(
+        "--gateway",
+        default=f"http://127.0.0.1:{spec('gateway').port}",
+        help="the gateway's address (http://127.0.0.1:8000)",
+    )
+    demo_load.add_argument("--seed", type=int, default=2020, help="generator seed (2020)")
+    demo_load.set_defaults(handler=_cmd_demo_load)
 
     migrate = commands.add_parser("migrate", help="apply the services' database migrations")
     migrate.add_argument("services", nargs="*", type=_service, help=f"only these ({names})")
