@@ -1,0 +1,73 @@
+"""A database that cannot be reached is a 503 to retry, not a 500; other errors stay 500s."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from civil_shared.runtime.problems import install_problem_handlers
+from civil_shared.runtime.settings import asyncpg_url
+
+
+def _app(database_url: str) -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/query")
+    async def query() -> None:
+        engine = create_async_engine(database_url, poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    @app.get("/bad-sql")
+    async def bad_sql() -> None:
+        engine = create_async_engine(database_url, poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT no_such_column FROM pg_class"))
+        finally:
+            await engine.dispose()
+
+    @app.get("/own-file")
+    def own_file() -> str:
+        return Path("/nonexistent/civil/template.docx").read_text()
+
+    return app
+
+
+async def _get(app: FastAPI, path: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        return await client.get(path)
+
+
+async def test_a_refused_connection_is_a_503_with_retry_after() -> None:
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    response = await _get(_app("postgresql+asyncpg://postgres@127.0.0.1:9/postgres"), "/query")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+    assert int(response.headers["retry-after"]) > 0
+
+
+async def test_a_missing_socket_is_a_503() -> None:
+    url = "postgresql+asyncpg://postgres@/postgres?host=/nonexistent/civil-socket-dir"
+    response = await _get(_app(url), "/query")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+
+
+@pytest.mark.parametrize("path", ["/bad-sql", "/own-file"])
+async def test_other_errors_stay_server_errors(path: str, pg_server_url: str) -> None:
+    response = await _get(_app(asyncpg_url(pg_server_url)), path)
+
+    assert response.status_code == 500
+    assert response.json()["code"] != "DATABASE_UNAVAILABLE"
