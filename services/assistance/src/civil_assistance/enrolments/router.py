@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from civil_assistance.enrolments.importer import enrolment_import
 from civil_assistance.enrolments.schemas import (
     EnrolmentCreate,
     EnrolmentOut,
@@ -14,6 +15,7 @@ from civil_assistance.enrolments.service import EnrolmentService
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode
@@ -23,6 +25,18 @@ router = APIRouter(prefix="/api/v1/enrolments", tags=["在保对象"])
 
 def get_service(session: SessionDep) -> EnrolmentService:
     return EnrolmentService(session)
+
+
+add_import_routes(
+    router,
+    enrolment_import,
+    what="在保对象",
+    template_name="enrolments",
+    notes=(
+        "每行一户低保家庭（户主须已在家庭登记中）或一名特困人员，保障对象写作“身份证号:姓名”，"
+        "多人用分号分隔。已在保的领款人或保障对象不能重复导入（同一人不能同时享受低保和特困）。"
+    ),
+)
 
 
 Service = Annotated[EnrolmentService, Depends(get_service)]
