@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import random
 import statistics
@@ -33,6 +34,7 @@ from datetime import date
 from decimal import Decimal
 
 import asyncpg  # type: ignore[import-untyped]
+import httpx
 
 from bench.service import running_service, timed
 from civil_cli import database
@@ -70,12 +72,14 @@ WHERE lines.amount IS NOT NULL
 """
 
 
-def recipients(
-    count: int,
-) -> list[tuple[str, str, str, str, str | None, str, str | None, date | None]]:
+#: (id_number, name, area_code, start, end, status, stop_reason, stop_date)
+Recipient = tuple[str, str, str, str, str | None, str, str | None, date | None]
+
+
+def recipients(count: int) -> list[Recipient]:
     """The register: (id_number, name, area_code, start, end, status, stop_reason, stop_date)."""
     rng = random.Random(2020)  # noqa: S311 - sample data, not secrets
-    rows = []
+    rows: list[Recipient] = []
     for index in range(count):
         # Born 1912–1942: 78 to 108 in 2020, most in the first tier, some under it.
         born = date(
@@ -160,6 +164,10 @@ async def baseline(url: str, period: Period) -> tuple[float, int, Decimal]:
         await connection.close()
 
 
+def post_run(client: httpx.Client, body: dict[str, str]) -> httpx.Response:
+    return client.post("/api/v1/disbursement-runs", json=body)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=500_000)
@@ -183,13 +191,11 @@ def main() -> None:
             for run in range(args.runs):
                 period = Period(f"2020-{2 + run:02d}")
                 base_s, base_lines, base_total = asyncio.run(baseline(url, period))
+                run_body = {"programme": "high_age", "period": str(period)}
                 service_s, rss, response = timed(
                     client,
                     process,
-                    lambda c, p=period: c.post(
-                        "/api/v1/disbursement-runs",
-                        json={"programme": "high_age", "period": str(p)},
-                    ),
+                    functools.partial(post_run, body=run_body),
                 )
                 response.raise_for_status()
                 body = response.json()
