@@ -123,6 +123,8 @@ class Dataset:
     disabled_persons: list[Body] = field(default_factory=list)  # with "subsidies"
     institutions: list[Body] = field(default_factory=list)
     closures: list[Body] = field(default_factory=list)  # institution by "name"
+    disabled_tekun: list[Body] = field(default_factory=list)  # institution by "institution"
+    funeral_waivers: list[Body] = field(default_factory=list)
     cemeteries: list[Body] = field(default_factory=list)
 
     def yearly_assistance(self) -> Decimal:
@@ -549,6 +551,7 @@ def _assistance(data: Dataset, rng: random.Random, people: People) -> None:
     data.enrolments[-1]["monthly_amount"] = str(left)
     _disability(data, rng, people, members)
     _helpers(data, rng, people, members, tekun)
+    _ledger_and_funerals(data, rng, people, tekun, members)
     _temporary(data, rng, people, villages + towns)
     for i in range(F.RESCUES):
         found = date(2020, 1, 1) + timedelta(days=rng.randint(0, 365))
@@ -652,6 +655,52 @@ def _helpers(
                 "helper_phone": people.phone(),
                 "helper_role": rng.choice(roles),
                 "start_date": (date(2020, 3, 1) + timedelta(days=rng.randint(0, 90))).isoformat(),
+            }
+        )
+
+
+def _ledger_and_funerals(
+    data: Dataset,
+    rng: random.Random,
+    people: People,
+    tekun: list[tuple[str, str, str]],
+    members: list[tuple[str, str, str, str]],
+) -> None:
+    """Fully disabled tekun elderly in the welfare homes (not among the dispersed ones the
+    helper ledger names), and funeral fees waived for deceased dibao and tekun persons."""
+    helped = {a["id_number"] for a in data.helper_assignments}
+    cared = rng.sample([t for t in tekun if t[0] not in helped], F.DISABLED_TEKUN_RESIDENTS)
+    homes = [t for t in REPORT_UNITS if t[2] != "street"]
+    for id_number, name, _area in cared:
+        home = rng.choice(homes)
+        data.disabled_tekun.append(
+            {
+                "institution": f"天门市{home[1]}福利院",
+                "id_number": id_number,
+                "name": name,
+                "self_care_level": "fully_disabled",
+                "admitted_date": (
+                    date(2019, 1, 1) + timedelta(days=rng.randint(0, 700))
+                ).isoformat(),
+            }
+        )
+    places = [d for d in data.divisions if in_report(d)]
+    items = ("transport", "storage", "cremation", "urn", "ash_storage", "farewell")
+    for amount in amounts(F.FUNERAL_WAIVER_AMOUNT, F.FUNERAL_WAIVERS, 600, 2000, rng):
+        # The deceased are not on the registers the dataset loads (a death ends an enrolment).
+        id_number, name = people.person(date(1925, 1, 1), date(1960, 12, 31))
+        died = date(2020, 1, 1) + timedelta(days=rng.randint(0, 350))
+        data.funeral_waivers.append(
+            {
+                "deceased_id_number": id_number,
+                "deceased_name": name,
+                "death_date": died.isoformat(),
+                "area_code": rng.choice(places).code,
+                "family_programme": rng.choice(("dibao", "dibao", "tekun")),
+                "items": rng.sample(items, 3),
+                "amount": str(amount),
+                "approved_by": "天门市民政局",
+                "approved_date": (died + timedelta(days=rng.randint(1, 14))).isoformat(),
             }
         )
 

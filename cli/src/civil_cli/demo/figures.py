@@ -51,6 +51,10 @@ INSTITUTIONS: Final = 34
 INSTITUTION_RESIDENTS: Final = 1_715
 INSTITUTION_STAFF: Final = 259
 CEMETERIES: Final = 49
+DISABLED_TEKUN_RESIDENTS: Final = 118  # fully disabled tekun elderly on the ledger
+FUNERAL_WAIVERS: Final = 1_017
+#: The report's "115.27" lost its unit; read as 万.
+FUNERAL_WAIVER_AMOUNT: Final = Decimal("1152700.00")
 CEMETERIES_BUILT_IN_YEAR: Final = 10
 
 # --- 3. Grassroots governance -----------------------------------------------------

@@ -203,6 +203,7 @@ class Loader:
                 self.unsupported_children,
                 self.institutions,
                 self.cemeteries,
+                self.funeral_waivers,
             ):
                 await self.timed(step)
             await enrolled.wait()
@@ -401,22 +402,13 @@ class Loader:
         )
 
     async def enrolments(self) -> None:
-        path = "/api/v1/assistance/enrolments"
-        done = await self.admin.total(path)
-        if done >= len(self.data.enrolments):
-            await self.each("低保、特困在保对象", self.data.enrolments, _nothing, done=done)
-            return
-        households = {
-            h["address"]: h["id"] for h in await self.admin.every("/api/v1/assistance/households")
-        }
-
-        async def one(enrolment: Body) -> None:
-            body = {k: v for k, v in enrolment.items() if k != "household"}
-            if "household" in enrolment:
-                body["household_id"] = households[enrolment["household"]]
-            await self.post(self.admin, path, body)
-
-        await self.each("低保、特困在保对象", self.data.enrolments, one)
+        await self.imports(
+            "低保、特困在保对象（批量导入）",
+            "/api/v1/assistance/enrolments/import",
+            [enrolment_row(e) for e in self.data.enrolments],
+            "/api/v1/assistance/enrolments",
+            lambda row: row["area_code"][:9],
+        )
 
     async def runs(self, service: str, programmes: Sequence[str], label: str) -> None:
         """Twelve monthly runs a programme: made by the admin, approved and paid by the city."""
@@ -517,20 +509,21 @@ class Loader:
     # --- welfare ----------------------------------------------------------------------
 
     async def elders(self) -> None:
-        path = "/api/v1/welfare/left-behind-elderly"
-        done = await self.admin.total(path)
-        await self.each(
-            "农村留守老人", self.data.elders, lambda b: self.post(self.admin, path, b), done=done
+        await self.imports(
+            "农村留守老人（批量导入）",
+            "/api/v1/welfare/left-behind-elderly/import",
+            [elder_row(e) for e in self.data.elders],
+            "/api/v1/welfare/left-behind-elderly",
+            lambda row: row["area_code"][:9],
         )
 
     async def child_files(self) -> None:
-        path = "/api/v1/welfare/child-files"
-        done = await self.admin.total(path)
-        await self.each(
-            "农村留守儿童（一人一档）",
-            self.data.child_files,
-            lambda b: self.post(self.admin, path, b),
-            done=done,
+        await self.imports(
+            "农村留守儿童（批量导入，一人一档）",
+            "/api/v1/welfare/child-files/import",
+            [child_row(c) for c in self.data.child_files],
+            "/api/v1/welfare/child-files",
+            lambda row: row["area_code"][:9],
         )
 
     async def workforce(self) -> None:
@@ -571,27 +564,36 @@ class Loader:
         )
 
     async def disabled_persons(self) -> None:
+        """The register by import; each person's subsidies through the API (decisions)."""
         path = "/api/v1/welfare/disabled-persons"
         grants = await self.admin.total("/api/v1/welfare/disability-subsidy-grants")
         wanted = sum(len(p["subsidies"]) for p in self.data.disabled_persons)
         if grants >= wanted:
             await self.each("残疾人两项补贴", self.data.disabled_persons, _nothing, done=grants)
             return
+        register = ("subsidies", "start_period")
+        await self.imports(
+            "残疾人名册（批量导入）",
+            f"{path}/import",
+            [
+                {k: "" if v is None else str(v) for k, v in p.items() if k not in register}
+                for p in self.data.disabled_persons
+            ],
+            path,
+            lambda row: row["area_code"][:9],
+        )
+        ids = {p["id_number"]: p["id"] for p in await self.admin.every(path)}
 
-        async def one(person: Body) -> None:
-            body = {k: v for k, v in person.items() if k not in ("subsidies", "start_period")}
-            made = await self.post(self.admin, path, body)
-            person_id = made.json().get("id") or made.json().get("existing_id")
-            application = {"subsidies": person["subsidies"], "start_period": person["start_period"]}
+        async def apply(person: Body) -> None:
             response = await self.admin.request(
                 "POST",
-                f"{path}/{person_id}/subsidy-applications",
-                json=application,
+                f"{path}/{ids[person['id_number']]}/subsidy-applications",
+                json={"subsidies": person["subsidies"], "start_period": person["start_period"]},
                 headers={"Idempotency-Key": f"demo-disability-{person['id_number']}"},
             )
             expect(response, 200, 201, 409)
 
-        await self.each("残疾人两项补贴（登记、申请）", self.data.disabled_persons, one)
+        await self.each("残疾人两项补贴（申请、审核）", self.data.disabled_persons, apply)
 
     async def institutions(self) -> None:
         path = "/api/v1/welfare/care-institutions"
@@ -599,6 +601,17 @@ class Loader:
             "养老机构、福利院", self.data.institutions, lambda b: self.post(self.admin, path, b)
         )
         ids = {i["name"]: i["id"] for i in await self.admin.every(path)}
+        ledger = await self.admin.total("/api/v1/welfare/disabled-tekun-residents")
+        await self.each(
+            "失能特困人员台账",
+            self.data.disabled_tekun,
+            lambda r: self.post(
+                self.admin,
+                f"{path}/{ids[r['institution']]}/disabled-tekun-residents",
+                {k: v for k, v in r.items() if k != "institution"},
+            ),
+            done=ledger,
+        )
         await self.each(
             "疫情封闭管理",
             self.data.closures,
@@ -619,12 +632,63 @@ class Loader:
             done=done,
         )
 
+    async def funeral_waivers(self) -> None:
+        path = "/api/v1/welfare/funeral-waivers"
+        done = await self.admin.total(path)
+        await self.each(
+            "殡葬救助（减免）",
+            self.data.funeral_waivers,
+            lambda b: self.post(self.admin, path, b),
+            done=done,
+        )
+
     async def welfare_runs(self) -> None:
         await self.runs("welfare", WELFARE_SUBSIDIES, "残疾人两项补贴、事实无人抚养儿童月度发放")
 
 
 async def _nothing(_: Any) -> None:
     return None
+
+
+def enrolment_row(enrolment: Body) -> dict[str, str]:
+    """An enrolment as a row of the assistance service's import."""
+    return {
+        "programme": enrolment["programme"],
+        "area_code": enrolment["area_code"],
+        "payee_id_number": enrolment["payee"]["id_number"],
+        "payee_name": enrolment["payee"]["name"],
+        "people": ";".join(f"{p['id_number']}:{p['name']}" for p in enrolment["people"]),
+        "monthly_amount": enrolment["monthly_amount"],
+        "start_period": enrolment["start_period"],
+        "in_poverty_alleviation": "是" if enrolment.get("in_poverty_alleviation") else "否",
+    }
+
+
+def elder_row(elder: Body) -> dict[str, str]:
+    """A left-behind elder as a row of the welfare service's import."""
+    row = {
+        key: str(elder[key])
+        for key in ("id_number", "name", "area_code", "living_situation", "risk_level")
+    }
+    row["worker_name"] = elder["responsible_worker"]["name"]
+    row["registered_date"] = elder["registered_date"]
+    for n, child in enumerate(elder["children"], start=1):
+        for key in ("name", "relation", "away_for", "whereabouts", "away_since"):
+            row[f"child{n}_{key}"] = child.get(key) or ""
+    return row
+
+
+def child_row(child: Body) -> dict[str, str]:
+    """A child's file as a row of the welfare service's import."""
+    row = {key: str(child[key]) for key in ("id_number", "name", "area_code", "category")}
+    guardian = child["guardian"]
+    row |= {
+        "guardian_name": guardian["name"],
+        "guardian_relation": guardian["relation"],
+        "guardian_phone": guardian.get("phone") or "",
+        "situation": child.get("situation") or "",
+    }
+    return row
 
 
 async def ensure_users(api: Gateway, password: str) -> None:
