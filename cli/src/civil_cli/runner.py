@@ -59,6 +59,9 @@ class Console:
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream or sys.stdout
         self._lock = threading.Lock()
+        #: While set, the services' lines are dropped (the demo load's progress bar
+        #: would drown in a log line a request).
+        self.muted = threading.Event()
 
     def say(self, line: str = "") -> None:
         with self._lock:
@@ -68,7 +71,8 @@ class Console:
     def relay(self, prefix: str, source: IO[str]) -> None:
         """Copy a child's output line by line, each line marked with the child's name."""
         for line in source:
-            self.say(f"{prefix} | {line.rstrip()}")
+            if not self.muted.is_set():
+                self.say(f"{prefix} | {line.rstrip()}")
 
 
 # --- Checks before anything starts ---------------------------------------------
@@ -431,12 +435,16 @@ def load_demo(services: Sequence[ServiceSpec], host: str, keys: DevKeys, console
 
     gateway = base_url(host, next(s for s in services if s.name == "gateway"))
     console.say("Loading the tianmen-2020 demo dataset (first start; CIVIL_DEMO=0 skips it)...")
+    console.say("(the services' log lines are not shown while it loads)")
+    console.muted.set()
     try:
         seconds = asyncio.run(load(gateway, keys))
     except (LoadError, httpx.HTTPError) as exc:
         console.say(f"Error: the demo dataset could not be loaded: {exc}")
         console.say("The platform runs without it; `make demo` starts again from empty databases.")
         return False
+    finally:
+        console.muted.clear()
     console.say(f"Demo dataset loaded in {seconds:.0f} s.")
     return True
 
