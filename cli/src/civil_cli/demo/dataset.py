@@ -14,6 +14,7 @@ check character and a birth date fitting the person's group, all distinct.
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -104,6 +105,8 @@ class Dataset:
     councils: list[tuple[str, Body]] = field(default_factory=list)  # (area_code, body)
     illegal_cases: list[tuple[Body, Body]] = field(default_factory=list)  # (case, outcome)
     donations: list[Body] = field(default_factory=list)
+    boundary_trainings: list[Body] = field(default_factory=list)
+    social_work_projects: list[Body] = field(default_factory=list)
     volunteers: list[dict[str, str]] = field(default_factory=list)  # import rows
     volunteer_organisations: list[Body] = field(default_factory=list)
     volunteer_activities: list[Body] = field(default_factory=list)  # organisation by name
@@ -137,12 +140,21 @@ class People:
 
     def __init__(self, rng: random.Random, seed: int) -> None:
         self.rng = rng
+        self.seed = seed
         fake = Faker("zh_CN")
         fake.seed_instance(seed)
         self._male = [fake.name_male() for _ in range(6000)]
         self._female = [fake.name_female() for _ in range(6000)]
         self._phones = [fake.phone_number() for _ in range(3000)]
         self._used: set[str] = set()
+
+    def part(self, name: str) -> tuple[random.Random, People]:
+        """A random stream of the part ``name`` and these people drawing from it (the
+        same names, and no ID number given twice across the parts)."""
+        rng = random.Random(f"{self.seed}/{name}")  # noqa: S311 - made-up data
+        other = copy.copy(self)
+        other.rng = rng
+        return rng, other
 
     def name(self, male: bool | None = None) -> str:
         if male is None:
@@ -196,14 +208,16 @@ def amounts(total: Decimal, count: int, low: int, high: int, rng: random.Random)
 
 
 def generate(seed: int = F.SEED) -> Dataset:
-    rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by design
-    people = People(rng, seed)
+    everyone = People(random.Random(seed), seed)  # noqa: S311 - made-up, reproducible
     data = Dataset(seed=seed)
-    _divisions(data, rng)
-    _governance(data, rng, people)
-    _volunteers(data, rng, people)
-    _assistance(data, rng, people)
-    _welfare(data, rng, people)
+    _divisions(data, everyone.part("divisions")[0])
+    for name, make in (
+        ("governance", _governance),
+        ("volunteers", _volunteers),
+        ("assistance", _assistance),
+        ("welfare", _welfare),
+    ):
+        make(data, *everyone.part(name))
     return data
 
 
@@ -300,7 +314,35 @@ def _governance(data: Dataset, rng: random.Random, people: People) -> None:
                 },
             )
         )
-    _donations(data, rng, people)
+    _donations(data, *people.part("donations"))
+    rng, people = people.part("boundaries-and-social-work")
+    units = [f"{F.TIANMEN}{t[0]}" for t in REPORT_UNITS]
+    batches = split(len(units), F.BOUNDARY_TRAINING_BATCHES, rng, low=3)
+    for batch, size in enumerate(batches, start=1):
+        data.boundary_trainings.append(
+            {
+                "held_date": date(2020, 9, 7 + batch).isoformat(),
+                "place": "天门市民政局会议室",
+                "topic": f"乡级界线勘界业务培训（第{batch}批）",
+                "participants": size * rng.randint(6, 10),
+                "township_codes": [units.pop(0) for _ in range(size)],
+            }
+        )
+    named = [d for d in data.divisions if d.name in NAMED_COMMUNITIES]
+    for division in named:
+        data.social_work_projects.append(
+            {
+                "name": f"{division.name}社会工作心理援助试点",
+                "kind": "psychological_aid",
+                "pilot": True,
+                "service": "疫情后社区居民心理疏导、危机干预和个案辅导",
+                "provider_name": "天门市阳光社会工作服务中心",
+                "budget": "130000",
+                "start_date": "2020-05-01",
+                "end_date": "2020-12-31",
+                "area_code": division.code,
+            }
+        )
 
 
 def _donations(data: Dataset, rng: random.Random, people: People) -> None:
@@ -549,10 +591,17 @@ def _assistance(data: Dataset, rng: random.Random, people: People) -> None:
         data, rng, people, village=towns[0], size=4, ref=f"U{ref}", rural=False, poverty=False
     )
     data.enrolments[-1]["monthly_amount"] = str(left)
+    # Each part draws from a stream of its own: a change to one leaves the others'
+    # records as they were (a platform loaded before still holds them).
+    rng, people = people.part("disability")
     _disability(data, rng, people, members)
+    rng, people = people.part("helpers")
     _helpers(data, rng, people, members, tekun)
+    rng, people = people.part("ledger-and-funerals")
     _ledger_and_funerals(data, rng, people, tekun, members)
+    rng, people = people.part("temporary")
     _temporary(data, rng, people, villages + towns)
+    rng, people = people.part("rescues")
     for i in range(F.RESCUES):
         found = date(2020, 1, 1) + timedelta(days=rng.randint(0, 365))
         male = rng.random() < 0.8

@@ -35,6 +35,14 @@ STANDARDS: Final = {
     "rural_tekun": (Decimal("9000"), Decimal("8100"), Decimal("11.11")),
 }
 
+#: The high-age allowance's amounts are not in the report (its 1,895 万 paid is): set
+#: through the parameters API, plausible values (元/人·月, 80–89, 90–99, 100+).
+HIGH_AGE_ALLOWANCES: Final = {
+    "high_age_tier1_allowance": Decimal("50"),
+    "high_age_tier2_allowance": Decimal("100"),
+    "high_age_tier3_allowance": Decimal("300"),
+}
+
 # --- 2. Special groups ------------------------------------------------------------
 LEFT_BEHIND_ELDERLY: Final = 3_760
 LEFT_BEHIND_CHILDREN: Final = 5_853
@@ -62,6 +70,9 @@ TOWNSHIP_UNITS: Final = 25
 COMMUNITIES: Final = 621  # each with its three councils
 PILOTS: Final = 46
 ILLEGAL_DISPERSED: Final = 3
+BOUNDARY_TRAINING_BATCHES: Final = 7  # boundary-survey training, all 25 townships
+#: The social-work psychological-aid pilots (官路社区, 鸿渐社区).
+PSYCHOLOGICAL_AID_PILOTS: Final = 2
 #: The report gives 16,216.26 万 in all, of which 11,126.42 万 for the epidemic and
 #: 5,090.84 万 other; but 11,126.42 + 5,090.84 = 16,217.26. The total and the
 #: epidemic part are kept; "other" is the difference, 5,089.84 万.

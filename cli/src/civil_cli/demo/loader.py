@@ -177,6 +177,8 @@ class Loader:
                 self.councils,
                 self.illegal_cases,
                 self.donations,
+                self.boundary_trainings,
+                self.social_work,
                 self.volunteers,
             ):
                 await self.timed(step)
@@ -197,6 +199,7 @@ class Loader:
 
         async def welfare() -> None:
             for step in (
+                self.welfare_parameters,
                 self.elders,
                 self.child_files,
                 self.workforce,
@@ -274,8 +277,13 @@ class Loader:
         for township, chunk in sorted(chunks.items()):
             expected = units(township, chunk)
             there = await self.admin.total(count_path, area_code=township, **count_params)
-            if there < expected:
+            if there == 0:
                 await self.upload(path, chunk, f"{label}-{township}")
+            elif there < expected:
+                raise LoadError(
+                    f"{label}: {township} 已有 {there} 条，本数据集为 {expected} 条；"
+                    "数据库中是另一版本的演示数据，请用 make demo 从空数据库重新加载"
+                )
             self.progress.advance(task, len(chunk))
 
     # --- governance -------------------------------------------------------------------
@@ -347,6 +355,24 @@ class Loader:
             self.data.donations,
             lambda body: self.post(self.admin, path, body),
             done=done,
+        )
+
+    async def boundary_trainings(self) -> None:
+        path = "/api/v1/governance/boundary-trainings"
+        held = {(t["held_date"], t["topic"]) for t in await self.admin.every(path)}
+        todo = [t for t in self.data.boundary_trainings if (t["held_date"], t["topic"]) not in held]
+        await self.each(
+            "界线勘定培训",
+            todo,
+            lambda body: self.post(self.admin, path, body),
+        )
+
+    async def social_work(self) -> None:
+        path = "/api/v1/governance/social-work-projects"
+        await self.each(
+            "社会工作心理援助试点",
+            self.data.social_work_projects,
+            lambda body: self.post(self.admin, path, body),
         )
 
     async def volunteers(self) -> None:
@@ -507,6 +533,28 @@ class Loader:
         )
 
     # --- welfare ----------------------------------------------------------------------
+
+    async def welfare_parameters(self) -> None:
+        """The high-age allowance's amounts, which the report does not give."""
+        path = "/api/v1/welfare/parameters"
+        known = {
+            p["key"]
+            for p in await self.admin.every(path, year=F.YEAR)
+            if p["area_code"] == F.TIANMEN
+        }
+        todo = [
+            {
+                "key": key,
+                "year": F.YEAR,
+                "area_code": F.TIANMEN,
+                "value": str(value),
+                "effective_date": f"{F.YEAR}-01-01",
+                "source": "演示数据（报告未给出，取合理值）",
+            }
+            for key, value in F.HIGH_AGE_ALLOWANCES.items()
+            if key not in known
+        ]
+        await self.each("高龄津贴标准（政策参数）", todo, lambda b: self.post(self.admin, path, b))
 
     async def elders(self) -> None:
         await self.imports(
