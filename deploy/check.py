@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema
-import yaml
-from kubernetes_validate import utils as kubernetes_validate
+import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+import yaml  # type: ignore[import-untyped]  # no stubs installed
+from kubernetes_validate import utils as kubernetes_validate  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S_DIR = ROOT / "deploy" / "k8s"
