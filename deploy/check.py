@@ -356,6 +356,73 @@ def consistency_problems(objects: list[Obj]) -> list[str]:
         for kind in ("Deployment", "Job"):
             if kind not in kinds:
                 problems.append(f"the {service} service has no {kind}")
+    return problems + network_problems(objects)
+
+
+# --- Who may reach whom -------------------------------------------------------------------
+
+
+def _selects(selector: Obj, labels: dict[str, str]) -> bool:
+    """Whether a label selector (matchLabels and In/NotIn/Exists expressions) matches."""
+    if any(labels.get(key) != value for key, value in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        value, operator = labels.get(expression["key"]), expression["operator"]
+        values = expression.get("values", [])
+        if (
+            (operator == "In" and value not in values)
+            or (operator == "NotIn" and value in values)
+            or (operator == "Exists" and value is None)
+            or (operator == "DoesNotExist" and value is not None)
+        ):
+            return False
+    return True
+
+
+def allowed(objects: list[Obj], source: dict[str, str], target: dict[str, str]) -> bool:
+    """Whether the NetworkPolicies let a pod of the namespace labelled ``source`` reach
+    one labelled ``target`` (a pod no policy selects is open)."""
+    policies = [
+        o
+        for o in objects
+        if o.get("kind") == "NetworkPolicy" and _selects(o["spec"]["podSelector"], target)
+    ]
+    if not policies:
+        return True
+    return any(
+        "namespaceSelector" not in peer and _selects(peer.get("podSelector", {}), source)
+        for policy in policies
+        for rule in policy["spec"].get("ingress", [])
+        for peer in rule.get("from", [])
+    )
+
+
+def network_problems(objects: list[Obj]) -> list[str]:
+    """Each service can reach the peers its settings name and its own database."""
+    problems: list[str] = []
+    config_maps = _config_maps(objects)
+    for deployment in (o for o in objects if o.get("kind") == "Deployment"):
+        service = _service_of(deployment)
+        if service is None:
+            continue
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        peers: set[str] = set()
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            for _, value in _environment(container, config_maps):
+                if not value:
+                    continue
+                for peer in SERVICES:
+                    if value.startswith(f"http://{peer}/") or value == f"http://{peer}":
+                        peers.add(peer)
+        for peer in sorted(peers):
+            target = {"app.kubernetes.io/name": peer, "app.kubernetes.io/component": "api"}
+            if not allowed(objects, labels, target):
+                problems.append(f"NetworkPolicy: {service} may not reach {peer}, which it calls")
+        if not allowed(objects, labels, {"cnpg.io/cluster": f"{service}-db"}):
+            problems.append(f"NetworkPolicy: {service} may not reach its database")
+        for other in SERVICES:
+            if other != service and allowed(objects, labels, {"cnpg.io/cluster": f"{other}-db"}):
+                problems.append(f"NetworkPolicy: {service} may reach the {other} database")
     return problems
 
 

@@ -133,3 +133,17 @@ def test_make_deploy_check_fails_on_a_changed_probe_path(k8s: Path) -> None:
     assert result.returncode == 1, result.stdout
     assert "startupProbe path /health is not a route of gateway" in result.stdout
     assert "overlay prod: 42 objects, 2 problems: FAILED" in result.stdout
+
+
+def test_a_network_policy_that_cuts_a_call_the_settings_make_is_caught(k8s: Path) -> None:
+    edit(k8s / "base/networkpolicies.yaml", 'values: ["gateway", "welfare"]', 'values: ["gateway"]')
+    edit(
+        k8s / "base/networkpolicies.yaml",
+        "      cnpg.io/cluster: governance-db\n  policyTypes",
+        "      cnpg.io/cluster: governance-db-old\n  policyTypes",
+    )
+    # The default deny still holds the governance database: now nobody reaches it.
+    assert sorted(problems_of(k8s)) == [
+        "NetworkPolicy: governance may not reach its database",
+        "NetworkPolicy: welfare may not reach assistance, which it calls",
+    ]
