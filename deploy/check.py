@@ -115,6 +115,11 @@ def _strict(schema: Any) -> Any:
     return strict
 
 
+# kubernetes-validate reads and parses a version's definitions (megabytes of JSON) for
+# every object it validates; read each file once instead.
+kubernetes_validate.schema_contents = cache(kubernetes_validate.schema_contents)
+
+
 @cache
 def crd_validator(file: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMAS_DIR / file).read_text("utf-8"))
