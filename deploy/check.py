@@ -329,6 +329,10 @@ def job_problems(job: Obj, facts: ServiceFacts, objects: list[Obj]) -> list[str]
 
 def security_problems(where: str, pod: Obj, container: Obj) -> list[str]:
     problems: list[str] = []
+    if pod.get("enableServiceLinks") is not False:
+        # Service links would add GATEWAY_PORT, WELFARE_SERVICE_HOST, ...: the
+        # services' own prefixes, read by their settings if a field ever matches.
+        problems.append(f"{where}: service links are not disabled")
     context = container.get("securityContext", {})
     if not (context.get("runAsNonRoot") or pod.get("securityContext", {}).get("runAsNonRoot")):
         problems.append(f"{where}: may run as root")
