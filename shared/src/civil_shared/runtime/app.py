@@ -13,11 +13,14 @@ from civil_shared.errors import Problem
 from civil_shared.runtime import health
 from civil_shared.runtime.audit import AuditEventMixin, install_audit_hook
 from civil_shared.runtime.database import create_engine, create_sessionmaker
+from civil_shared.runtime.limits import BodyLimitMiddleware
+from civil_shared.runtime.methods import install_allow_header
 from civil_shared.runtime.observability import (
     Metrics,
     RequestContextMiddleware,
     configure_logging,
 )
+from civil_shared.runtime.openapi import install_problem_documentation
 from civil_shared.runtime.problems import install_problem_handlers
 from civil_shared.runtime.security import KeySource
 from civil_shared.runtime.settings import ServiceSettings
@@ -101,6 +104,10 @@ def create_service_app(
     app.state.sessionmaker = None
     app.state.service_lifespan = lifespan
     install_problem_handlers(app)
+    install_allow_header(app)
+    install_problem_documentation(app)
+    # Inside the request context: a refused body gets its request id and access line.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     app.include_router(health.router)
     for router in routers:

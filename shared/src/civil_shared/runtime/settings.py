@@ -44,6 +44,12 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = DEFAULT_AUDIENCE
     jwt_issuer: str = DEFAULT_ISSUER
 
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="Largest JSON or form body accepted (413 above it); uploads have their own",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
