@@ -67,6 +67,22 @@ class GatewaySettings(CallingServiceSettings):
         default=2.0, gt=0, le=30, description="Longest wait for a service's OpenAPI document"
     )
 
+    # --- The dashboard and the annual report ----------------------------------------------
+    dashboard_deadline_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="How long the dashboard waits for a service's statistics; a service "
+        "later than that is listed as degraded and its indicators left out",
+    )
+    dashboard_cache_ttl_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="How long a service's statistics are kept (0: not kept); a write to "
+        "the service through the gateway drops them at once",
+    )
+
     # --- Sign-in: tokens, signing keys, failed attempts ----------------------------------
     signing_keys_dir: Path = Field(
         default=Path(".data/keys/gateway"),

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from civil_gateway.routing.proxy import forward
 from civil_gateway.routing.upstreams import SERVICES, Service, upstreams_of
+from civil_gateway.routing.writes import written
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -25,7 +26,9 @@ router = APIRouter()
 
 def _forwarder(service: Service) -> Callable[[Request], Awaitable[Response]]:
     async def forward_to_service(request: Request) -> Response:
-        return await forward(request, service, upstreams_of(request))
+        response = await forward(request, service, upstreams_of(request))
+        written(request.app, request.method, response.status_code, service.name)
+        return response
 
     forward_to_service.__name__ = f"forward_to_{service.name}"
     return forward_to_service
