@@ -53,7 +53,7 @@ deploy-check: sync ## render and validate deploy/k8s, match it to the services, 
 	$(UV) run pytest -q -p no:cacheprovider deploy/tests
 
 bench: sync ## run the benchmarks in bench/ (figures go to BENCHMARKS.md by hand)
-	@for name in disbursement_run household_import high_age_run volunteer_import gateway_proxy; do echo "== bench/$$name.py"; $(UV) run python -m bench.$$name || exit 1; done
+	@for name in disbursement_run household_import high_age_run volunteer_import gateway_proxy dashboard; do echo "== bench/$$name.py"; $(UV) run python -m bench.$$name || exit 1; done
 
 faults: sync ## the fault tests, longer: services killed and hung, PostgreSQL restarted under load
 	@CIVIL_FAULT_CYCLES=$(FAULT_CYCLES) CIVIL_FAULT_LOAD_S=$(FAULT_LOAD_S) $(UV) run pytest -v -s tests/test_faults_service_down.py tests/test_faults_database_restart.py
