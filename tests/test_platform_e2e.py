@@ -4,9 +4,10 @@
 does, on fresh databases of the test server and ports of their own. An
 administrator made with the CLI signs in at the gateway and makes a city
 officer, who signs in too; everything after goes through the gateway with the
-officer's token: a household is created in assistance and read back, and its
-head is found in the person profile, which the gateway gathers from the three
-services' internal APIs with a service token it signs itself.
+officer's token: a household is created in assistance, read back and enrolled
+in dibao; its head is found in the person profile, which the gateway gathers
+from the three services' internal APIs with a service token it signs itself,
+and the household is counted on the dashboard.
 """
 
 import os
@@ -83,6 +84,7 @@ def platform(
         # A service's first answer (its first connections, the gateway's keys fetched)
         # may take seconds on a loaded test machine: this test is about what is answered.
         "GATEWAY_PROFILE_DEADLINE_S": "20",
+        "GATEWAY_DASHBOARD_DEADLINE_S": "20",
     }
     for name in SERVICES:
         env[f"{name.upper()}_DATABASE_URL"] = create_database(f"e2e_all_{name}")
@@ -173,7 +175,7 @@ def _household(head: str, spouse: str) -> dict[str, Any]:
     }
 
 
-def test_a_household_made_through_the_gateway_is_read_back_and_found_in_the_profile(
+def test_a_household_made_through_the_gateway_is_read_back_and_seen_in_profile_and_dashboard(
     platform: Platform, officer: dict[str, str]
 ) -> None:
     head = str(make_id_number(birth_date=date(1958, 7, 1)))
@@ -229,6 +231,14 @@ def test_a_household_made_through_the_gateway_is_read_back_and_found_in_the_prof
 
     unknown = platform.gateway.get(f"/api/v1/persons/{make_id_number()}/profile", headers=officer)
     assert unknown.status_code == 404
+
+    # The bureau's dashboard counts it among the year's rural dibao households.
+    dashboard = platform.gateway.get("/api/v1/dashboard", params={"year": 2020}, headers=officer)
+    assert dashboard.status_code == 200, dashboard.text
+    assert dashboard.json()["degraded"] == []
+    figures = {(i["key"], i["area_code"]): i["value"] for i in dashboard.json()["indicators"]}
+    assert figures[("assistance.rural_dibao.households", "429006")] == 1
+    assert figures[("assistance.rural_dibao.persons", "429006")] == 2
 
 
 def test_the_cross_programme_checks_run_on_the_real_services(
