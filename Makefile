@@ -9,12 +9,14 @@ PYTEST_WORKERS ?= 2
 # make faults: how many kill/restart cycles, and seconds of writes around each database restart.
 FAULT_CYCLES ?= 5
 FAULT_LOAD_S ?= 10
+# make fuzz: schemathesis examples per operation (make test runs 5).
+FUZZ_EXAMPLES ?= 100
 # make load: concurrencies, seconds at each, and a running gateway to drive instead of starting one.
 LOAD_USERS ?= 5,20,50
 LOAD_STEP_S ?= 30
 LOAD_URL ?=
 
-.PHONY: help run demo test lint fmt migrate token admin db-stop clean uv sync bench faults load deploy-check
+.PHONY: help run demo test lint fmt migrate token admin db-stop clean uv sync bench faults load fuzz deploy-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +59,9 @@ bench: sync ## run the benchmarks in bench/ (figures go to BENCHMARKS.md by hand
 
 faults: sync ## the fault tests, longer: services killed and hung, PostgreSQL restarted under load
 	@CIVIL_FAULT_CYCLES=$(FAULT_CYCLES) CIVIL_FAULT_LOAD_S=$(FAULT_LOAD_S) $(UV) run pytest -v -s tests/test_faults_service_down.py tests/test_faults_database_restart.py
+
+fuzz: sync ## schemathesis over every operation of the four services, FUZZ_EXAMPLES each, with the coverage phase
+	@CIVIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CIVIL_FUZZ_PHASES=examples,coverage,fuzzing $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile services/assistance/tests/test_fuzz.py services/welfare/tests/test_fuzz.py services/governance/tests/test_fuzz.py services/gateway/tests/test_fuzz.py
 
 load: sync ## load test through the gateway (locust) at LOAD_USERS concurrencies; fails on any error
 	@$(UV) run python -m bench.load --users $(LOAD_USERS) --step-s $(LOAD_STEP_S) $(if $(LOAD_URL),--url $(LOAD_URL))

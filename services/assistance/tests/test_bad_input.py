@@ -214,3 +214,25 @@ async def test_a_csv_in_neither_utf8_nor_gbk_says_which_encodings_are_read(
     assert_problem(response, 422, f"{IMPORTS[url]}_ENCODING")
     assert "UTF-8" in response.json()["detail"]
     assert "GBK" in response.json()["detail"]
+
+
+async def test_a_nul_character_is_a_422_not_a_database_error(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    # PostgreSQL text cannot hold U+0000; the fuzzer found a search for it was a 500.
+    in_query = await client.get(
+        "/api/v1/households", params={"q": "张\x00"}, headers=tokens.headers("admin")
+    )
+    in_body = await client.post(
+        "/api/v1/households",
+        json=household(address="多宝镇\x00新华村"),
+        headers=tokens.headers("city_officer"),
+    )
+    for response in (in_query, in_body):
+        assert_problem(response, 422, "NUL_CHARACTER")
+    escaped_backslash = await client.post(
+        "/api/v1/households",
+        json=household(address="多宝镇\\u0000新华村"),
+        headers=tokens.headers("city_officer"),
+    )
+    assert escaped_backslash.status_code == 201, escaped_backslash.text

@@ -1,4 +1,5 @@
-"""What a request body may be before any route sees it: its size and its media type.
+"""What a request may be before any route sees it: its body's size and media type,
+and no NUL character (PostgreSQL text cannot hold U+0000) in its path, query or JSON.
 
 Imports (multipart uploads) have their own, larger limits, enforced by each
 import while the file arrives (:mod:`civil_shared.runtime.imports.reading`).
@@ -6,12 +7,13 @@ import while the file arrives (:mod:`civil_shared.runtime.imports.reading`).
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from civil_shared.errors import AppError, PayloadTooLarge, UnsupportedMediaType
+from civil_shared.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from civil_shared.runtime.problems import problem_response
 
 _FORMS: Final = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -45,7 +47,13 @@ class BodyLimitMiddleware:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _has_nul(scope["path"]) or b"%00" in scope["query_string"].lower():
+            await self._refuse(scope, send, _nul())
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -77,6 +85,14 @@ class BodyLimitMiddleware:
                 return
             if not message.get("more_body", False):
                 break
+        nul = (
+            b"%00" in body.lower()
+            if media_type == "application/x-www-form-urlencoded"
+            else b"\\u0000" in body and _json_has_nul(bytes(body))
+        )
+        if nul:
+            await self._refuse(scope, send, _nul())
+            return
         replayed: Message = {"type": "http.request", "body": bytes(body), "more_body": False}
         await self.app(scope, _replay([replayed], receive), send)
 
@@ -96,6 +112,35 @@ class BodyLimitMiddleware:
     async def _refuse(scope: Scope, send: Send, error: AppError) -> None:
         response = problem_response(Request(scope), error)
         await response(scope, _nothing, send)
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _json_has_nul(body: bytes) -> bool:
+    """Whether a JSON body holds U+0000 in a string, not merely an escaped backslash."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return False  # the route's own validation says what is wrong with it
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _nul() -> Unprocessable:
+    # PostgreSQL text cannot hold U+0000: refused here rather than failing in the database.
+    return Unprocessable("请求内容含有空字符（U+0000），请删除后重试", code="NUL_CHARACTER")
 
 
 async def _nothing() -> Message:

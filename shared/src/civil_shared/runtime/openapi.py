@@ -38,11 +38,16 @@ _VERSIONED: Final = {
 _METHODS: Final = ("get", "post", "put", "patch", "delete")
 
 
-def _statuses(method: str) -> dict[str, str]:
+def _statuses(method: str, operation: dict[str, Any]) -> dict[str, str]:
     statuses = dict(_ALWAYS)
     if method != "get":
         statuses |= _WITH_BODY
-    if method in ("put", "patch", "delete"):
+    # A state change by POST (approve, end, review) is versioned too when it reads If-Match.
+    takes_if_match = any(
+        parameter.get("in") == "header" and parameter.get("name", "").lower() == "if-match"
+        for parameter in operation.get("parameters", [])
+    )
+    if method in ("put", "patch", "delete") or takes_if_match:
         statuses |= _VERSIONED
     return statuses
 
@@ -67,11 +72,12 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, description in _statuses(method).items():
+            statuses = _statuses(method, operation)
+            for status, description in statuses.items():
                 responses.setdefault(status, {"description": description})
             for status, response in responses.items():
                 if status[0] in "45":
-                    description = response.get("description") or _statuses(method).get(status, "")
+                    description = response.get("description") or statuses.get(status, "")
                     responses[status] = _problem(description or "错误")
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)

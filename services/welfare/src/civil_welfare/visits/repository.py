@@ -193,7 +193,8 @@ def round_rows(f: RoundFilter, intervals: AreaValues | None) -> Subquery:
         if f.wants(kind)
     ]
     if not parts:  # e.g. kind=elderly with a director: nothing, but the same columns
-        parts = [_elder_rows(f, intervals).where(false())]
+        # No intervals: none were read for a kind not wanted (a KeyError, a 500).
+        parts = [_elder_rows(f, None).where(false())]
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("round")
 
 
