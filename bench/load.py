@@ -1,16 +1,17 @@
 """make load: staff working through the gateway at several concurrencies, no error allowed.
 
-Starts the four services itself (fresh databases on TEST_DATABASE_URL's server,
-or the embedded one; free ports), makes a city officer, registers a few
-households to read, then runs locust headless (bench/locustfile.py: sign in,
+Starts the four services itself (fresh databases on a private PostgreSQL server,
+or LOAD_DATABASE_URL's; free ports), makes a city officer for each simulated
+user, registers a few households to read, then runs locust headless (bench/locustfile.py: sign in,
 list, search and read households, register some, standards, welfare and
 governance lists, the dashboard when the gateway has it) for ``--step-s``
 seconds at each of ``--users``. Prints throughput, p50/p95/p99 and errors per
 concurrency, and per request at the highest one; exits 1 on any error.
 
 With ``--url`` it drives a platform already running (``make run``) instead;
-LOAD_USERNAME and LOAD_PASSWORD must then name a user who may read and write
-households (a city officer or an administrator).
+LOAD_USERNAME (one name or several, comma-separated, shared out among the
+simulated users) and LOAD_PASSWORD must then name users who may read and write
+households (city officers or administrators).
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from civil_cli import database
-from civil_cli.processes import local_platform
+from civil_cli.processes import PrivatePostgres, local_platform
 from civil_cli.services import SERVICES
 from civil_cli.traffic import NewRecords
 
@@ -90,7 +90,9 @@ HEADER = (
 @dataclass(frozen=True)
 class Target:
     gateway: str
-    username: str
+    #: One account per simulated user where there are enough: sign-ins of one
+    #: account are serialised by the gateway (its failure count is locked per name).
+    usernames: list[str]
     password: str
     #: The services' process ids, when started here (their CPU time is reported).
     pids: dict[str, int]
@@ -102,32 +104,51 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
 
 
 @contextmanager
-def platform_to_drive(url: str | None) -> Iterator[Target]:
-    """The given platform, or one started here."""
-    if url is not None:
-        yield Target(url, os.environ["LOAD_USERNAME"], os.environ["LOAD_PASSWORD"], {})
+def database_server() -> Iterator[str]:
+    """LOAD_DATABASE_URL's server, else a private one started (and deleted) here.
+
+    Private by default: the machine's shared server may be near its connection
+    limit with other people's tests, and this run must not push it over either.
+    """
+    configured = os.environ.get("LOAD_DATABASE_URL")
+    if configured:
+        yield configured
         return
-    server = os.environ.get("TEST_DATABASE_URL") or database.server_url()
+    with PrivatePostgres.in_temporary_folder() as server:
+        yield server.url
+
+
+@contextmanager
+def platform_to_drive(url: str | None, accounts: int) -> Iterator[Target]:
+    """The given platform, or one started here with ``accounts`` city officers."""
+    if url is not None:
+        names = os.environ["LOAD_USERNAME"].split(",")
+        yield Target(url, names, os.environ["LOAD_PASSWORD"], {})
+        return
     # No access line per request, as in bench/gateway_proxy.py: the figures are the platform's.
     quiet = {f"{name}_LOG_LEVEL": "WARNING" for name in SERVICE_PREFIXES}
-    with local_platform(
-        server, Path(tempfile.mkdtemp()), prefix="bench_load", env=quiet
-    ) as platform:
+    with (
+        database_server() as server,
+        local_platform(
+            server, Path(tempfile.mkdtemp()), prefix="bench_load", env=quiet
+        ) as platform,
+    ):
         gateway = platform.url("gateway")
         admin = {"Authorization": f"Bearer {platform.token('admin')}"}
-        made = httpx.post(
-            f"{gateway}/api/v1/users",
-            json={
-                "username": OFFICER,
-                "display_name": "压测用户",
-                "role": "city_officer",
-                "password": OFFICER_PASSWORD,
-            },
-            headers=admin,
-            timeout=60,
-        )
-        made.raise_for_status()
-        yield Target(gateway, OFFICER, OFFICER_PASSWORD, platform.pids())
+        names = [f"{OFFICER}-{n:02d}" for n in range(accounts)]
+        with httpx.Client(base_url=gateway, headers=admin, timeout=60) as client:
+            for name in names:
+                made = client.post(
+                    "/api/v1/users",
+                    json={
+                        "username": name,
+                        "display_name": "压测用户",
+                        "role": "city_officer",
+                        "password": OFFICER_PASSWORD,
+                    },
+                )
+                made.raise_for_status()
+        yield Target(gateway, names, OFFICER_PASSWORD, platform.pids())
 
 
 def seed(gateway: str, username: str, password: str) -> dict[str, str]:
@@ -220,9 +241,9 @@ def main() -> int:
     args = parser.parse_args()
     concurrencies = [int(n) for n in args.users.split(",")]
 
-    with platform_to_drive(args.url) as target:
-        gateway, username, password = target.gateway, target.username, target.password
-        headers = seed(gateway, username, password)
+    with platform_to_drive(args.url, max(concurrencies)) as target:
+        gateway, password = target.gateway, target.password
+        headers = seed(gateway, target.usernames[0], password)
         has_dashboard = (
             httpx.get(
                 f"{gateway}/api/v1/dashboard", params={"year": 2020}, headers=headers, timeout=60
@@ -231,7 +252,7 @@ def main() -> int:
         )
         env = {
             **os.environ,
-            "LOAD_USERNAME": username,
+            "LOAD_USERNAME": ",".join(target.usernames),
             "LOAD_PASSWORD": password,
             "LOAD_DASHBOARD": "1" if has_dashboard else "0",
         }

@@ -6,15 +6,17 @@ households (a page, a search by name, one household), sometimes registering
 one, and looking at the assistance standards, welfare and governance lists and,
 when the gateway has it, the dashboard.
 
-Read from the environment: ``LOAD_USERNAME`` and ``LOAD_PASSWORD`` (a city
-officer), ``LOAD_DASHBOARD`` (1 when ``/api/v1/dashboard`` exists) and
-``LOAD_SAMPLES``: a file every request's name, time (ms) and outcome is written
-to at the end, so the driver computes exact percentiles of its own (locust's
-are rounded) with and without the sign-ins.
+Read from the environment: ``LOAD_USERNAME`` (names of city officers,
+comma-separated, one per user in turn), ``LOAD_PASSWORD``, ``LOAD_DASHBOARD``
+(1 when ``/api/v1/dashboard`` exists) and ``LOAD_SAMPLES``: a file every
+request's name, time (ms) and outcome is written to at the end, so the driver
+computes exact percentiles of its own (locust's are rounded) with and without
+the sign-ins.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -26,6 +28,8 @@ from locust import FastHttpUser, constant, events, task
 from civil_cli.traffic import NewRecords
 
 RECORDS = NewRecords()
+#: Each simulated user signs in as the next account (LOAD_USERNAME: names, comma-separated).
+ACCOUNTS = itertools.cycle(os.environ.get("LOAD_USERNAME", "").split(","))
 DASHBOARD = os.environ.get("LOAD_DASHBOARD") == "1"
 SIGN_IN = "POST /api/v1/auth/token (sign in)"
 _samples: list[tuple[str, float, bool]] = []
@@ -53,7 +57,7 @@ class Officer(FastHttpUser):
             "/api/v1/auth/token",
             data={
                 "grant_type": "password",
-                "username": os.environ["LOAD_USERNAME"],
+                "username": next(ACCOUNTS),
                 "password": os.environ["LOAD_PASSWORD"],
             },
             name=SIGN_IN,

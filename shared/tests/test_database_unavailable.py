@@ -42,6 +42,22 @@ def _app(database_url: str) -> FastAPI:
     return app
 
 
+def _busy_app(database_url: str) -> FastAPI:
+    """A service whose only connection is taken: the next request waits 0.1 s for it."""
+    app = FastAPI()
+    install_problem_handlers(app)
+    engine = create_async_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.1)
+
+    @app.get("/query")
+    async def query() -> None:
+        async with engine.connect() as held, engine.connect() as second:
+            await held.execute(text("SELECT 1"))
+            await second.execute(text("SELECT 1"))
+
+    app.state.engine = engine
+    return app
+
+
 async def _get(app: FastAPI, path: str) -> httpx.Response:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -71,3 +87,15 @@ async def test_other_errors_stay_server_errors(path: str, pg_server_url: str) ->
 
     assert response.status_code == 500
     assert response.json()["code"] != "DATABASE_UNAVAILABLE"
+
+
+async def test_an_exhausted_pool_is_a_503_busy(pg_server_url: str) -> None:
+    app = _busy_app(asyncpg_url(pg_server_url))
+    try:
+        response = await _get(app, "/query")
+    finally:
+        await app.state.engine.dispose()
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_BUSY"
+    assert int(response.headers["retry-after"]) > 0

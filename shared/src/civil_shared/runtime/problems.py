@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,9 +26,10 @@ from civil_shared.errors import (
 
 log = structlog.get_logger("civil.errors")
 
-#: SQLSTATEs of a database that is gone or going: connection exceptions (class 08),
-#: administrator, crash and "starting up / shutting down" (57P01-57P03).
-_UNREACHABLE_STATES: Final = ("08", "57P01", "57P02", "57P03")
+#: SQLSTATEs of a database that is gone, going or full: connection exceptions (class
+#: 08), administrator, crash and "starting up / shutting down" (57P01-57P03), too
+#: many connections (53300).
+_UNREACHABLE_STATES: Final = ("08", "57P01", "57P02", "57P03", "53300")
 #: How long a client is told to wait: a restart or failover takes seconds.
 DATABASE_RETRY_AFTER_S: Final = 2
 
@@ -192,6 +194,20 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> JSONResponse:
+    # Every connection of the pool stayed busy for the pool's whole timeout: the
+    # service is overloaded, which a client should meet as "try again", not as a fault.
+    log.warning("database_pool_exhausted", path=request.url.path)
+    return problem_response(
+        request,
+        ServiceUnavailable(
+            "服务繁忙，数据库连接已用尽，请稍后重试",
+            code="DATABASE_BUSY",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        ),
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", path=request.url.path, exc_info=exc)
     return problem_response(request, AppError())
@@ -204,4 +220,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(OSError, _database_error)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected_error)
