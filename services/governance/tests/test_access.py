@@ -31,9 +31,26 @@ async def test_an_auditor_reads_everything_and_writes_nothing(
     assert not failures, "\n".join(failures)
 
 
+async def test_an_integrator_reads_only_what_its_scopes_grant(
+    client: httpx.AsyncClient, app: FastAPI, tokens: Tokens
+) -> None:
+    no_scope = tokens.headers("integrator")
+    reader = tokens.headers("integrator", scopes=["governance:read", "pii:read"])
+    for op in access.operations(app):
+        if op.key in PUBLIC:
+            continue
+        got = (await client.request(op.method, op.url(), headers=no_scope)).status_code
+        assert got == 403, f"{op.key}: an integrator without scopes got {got}"
+    failures = await access.auditor_reads_but_never_writes(client, app, reader, AUDITOR_WRITES)
+    assert not failures, "\n".join(failures)
+
+
 async def test_lists_show_id_numbers_masked_without_pii_read(
     client: httpx.AsyncClient, app: FastAPI, tokens: Tokens
 ) -> None:
-    for who in (tokens.headers("integrator"), tokens.headers("auditor")):
+    for who in (
+        tokens.headers("integrator", scopes=["governance:read"]),
+        tokens.headers("auditor"),
+    ):
         failures = await access.no_unmasked_id_numbers(client, app, who)
         assert not failures, "\n".join(failures)
