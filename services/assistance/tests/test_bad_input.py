@@ -74,7 +74,7 @@ async def test_a_json_body_over_the_limit_is_413_declared_or_chunked(
 
 
 @pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/xml", "text/csv; charset=utf-8"]
+    "content_type", ["text/plain", "application/xml", "text/html; charset=utf-8"]
 )
 async def test_a_body_of_another_media_type_is_415(
     client: httpx.AsyncClient, tokens: Tokens, content_type: str

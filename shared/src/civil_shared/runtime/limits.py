@@ -17,6 +17,14 @@ from civil_shared.errors import AppError, PayloadTooLarge, Unprocessable, Unsupp
 from civil_shared.runtime.problems import problem_response
 
 _FORMS: Final = ("multipart/form-data", "application/x-www-form-urlencoded")
+#: Files: streamed on, never held here; an import judges them (and its own limit).
+_FILES: Final = (
+    "multipart/form-data",
+    "text/csv",
+    "application/octet-stream",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+)
 
 
 def _media_type(headers: dict[bytes, bytes]) -> str:
@@ -31,6 +39,7 @@ def _accepted(media_type: str) -> bool:
         or media_type == "application/json"
         or media_type.endswith("+json")
         or media_type in _FORMS
+        or media_type in _FILES
     )
 
 
@@ -64,7 +73,7 @@ class BodyLimitMiddleware:
         if has_body and not _accepted(media_type):
             await self._refuse(scope, send, self._unsupported(media_type))
             return
-        if media_type == "multipart/form-data":
+        if media_type in _FILES:
             # An upload's limit is its import's (50 MB by default, larger for some
             # registers), enforced while the file arrives; see imports.reading.
             await self.app(scope, receive, send)

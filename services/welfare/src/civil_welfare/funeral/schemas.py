@@ -58,10 +58,8 @@ def village_area(value: AreaCode) -> AreaCode:
     return value
 
 
-def not_in_future(value: date | None) -> date | None:
-    # Also a PATCH field's validator: an explicit null reaches it before the
-    # model's own "may not be null" check, and must not be a TypeError (a 500).
-    if value is not None and value > date.today():
+def not_in_future(value: date) -> date:
+    if value > date.today():
         raise ValueError("日期不能晚于今天")
     return value
 
@@ -133,8 +131,12 @@ class WaiverPatch(BaseModel):
 
     _area = field_validator("area_code")(village_area)
     _items = field_validator("items")(distinct_items)
-    _death = field_validator("death_date")(not_in_future)
-    _approved = field_validator("approved_date")(not_in_future)
+
+    @field_validator("death_date", "approved_date")
+    @classmethod
+    def _not_in_future(cls, value: date | None) -> date | None:
+        # An explicit null reaches here before _no_null_for_required: not a TypeError (a 500).
+        return None if value is None else not_in_future(value)
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> Self:

@@ -55,10 +55,8 @@ def institution_area(value: AreaCode) -> AreaCode:
     return value
 
 
-def not_in_future(value: date | None) -> date | None:
-    # Also a PATCH field's validator: an explicit null reaches it before the
-    # model's own "may not be null" check, and must not be a TypeError (a 500).
-    if value is not None and value > date.today():
+def not_in_future(value: date) -> date:
+    if value > date.today():
         raise ValueError("日期不能晚于今天")
     return value
 
