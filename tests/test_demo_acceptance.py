@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ import pytest
 from civil_cli.demo import figures as F
 from civil_cli.demo.loader import load
 from civil_cli.keys import ensure_dev_keys, mint_token
+from civil_cli.processes import free_port_base
 from civil_cli.runner import demo_wanted
 from civil_cli.services import SERVICES
 
@@ -161,23 +161,6 @@ STATS_PATHS: dict[str, tuple[str, str]] = {
 LIST_KEYS = {"programmes": "programme", "standards": "programme", "donations": "purpose"}
 
 
-def _free_port_base() -> int:
-    for base in range(20600, 21600, 10):
-        sockets = []
-        try:
-            for offset in range(4):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no four free ports in 20600-21600")
-
-
 class Platform:
     def __init__(self, base: int, data_dir: Path) -> None:
         self.base = base
@@ -264,7 +247,7 @@ needs_the_dataset = pytest.mark.skipif(
 def platform(
     create_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    base = _free_port_base()
+    base = free_port_base(4, 20600, 21600)
     data_dir = tmp_path_factory.mktemp("civil-demo-acceptance")
     env = {
         **os.environ,

@@ -9,7 +9,6 @@ the welfare API, which asks assistance over HTTP.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from civil_cli.keys import ensure_dev_keys, mint_token
+from civil_cli.processes import free_port_base
 from civil_shared.testing.factories import make_id_number
 from civil_shared.types import Period
 
@@ -30,23 +30,6 @@ READY_WITHIN_S = 120
 VILLAGE = "429006100201"
 THIS_MONTH = str(Period.of(date.today()))
 CATEGORY_DIGITS = {"physical": "4", "intellectual": "5"}
-
-
-def _free_port_base() -> int:
-    for base in range(19400, 20400, 10):
-        sockets = []
-        try:
-            for offset in range(4):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no four free ports in 19400-20400")
 
 
 class Platform:
@@ -73,7 +56,7 @@ class Platform:
 def platform(
     create_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    base = _free_port_base()
+    base = free_port_base(4, 19400, 20400)
     data_dir = tmp_path_factory.mktemp("civil-e2e-disability")
     env = {
         **os.environ,

@@ -12,7 +12,6 @@ and the household is counted on the dashboard.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from civil_cli.processes import free_port_base
 from civil_shared.testing.factories import make_id_number
 
 SERVICES = ("gateway", "assistance", "welfare", "governance")
@@ -31,23 +31,6 @@ READY_WITHIN_S = 120
 VILLAGE = "429006100201"
 ADMIN_PASSWORD = "Tianmen-bureau-2020-pw"
 OFFICER_PASSWORD = "Jingling-street-2020-pw"
-
-
-def _free_port_base() -> int:
-    for base in range(17400, 18400, 10):
-        sockets = []
-        try:
-            for offset in range(4):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no four free ports in 17400-18400")
 
 
 class Platform:
@@ -73,7 +56,7 @@ class Platform:
 def platform(
     create_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    base = _free_port_base()
+    base = free_port_base(4, 17400, 18400)
     data_dir = tmp_path_factory.mktemp("civil-e2e-platform")
     env = {
         **os.environ,

@@ -6,7 +6,6 @@ fresh databases of the test server and on ports of its own.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,26 +16,10 @@ import httpx
 import pytest
 
 from civil_cli.keys import ensure_dev_keys, mint_token
+from civil_cli.processes import free_port_base
 
 SERVICES = ("gateway", "assistance", "welfare", "governance")
 READY_WITHIN_S = 120
-
-
-def _free_port_base() -> int:
-    for base in range(18400, 19400, 10):
-        sockets = []
-        try:
-            for offset in range(4):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no four free ports in 18400-19400")
 
 
 class Platform:
@@ -60,7 +43,7 @@ class Platform:
 def platform(
     create_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    base = _free_port_base()
+    base = free_port_base(4, 18400, 19400)
     data_dir = tmp_path_factory.mktemp("civil-data")
     env = {
         **os.environ,
