@@ -5,6 +5,7 @@ run made, approved and paid through the API; the figures are read from
 ``/internal/v1/stats``, city-wide and by township.
 """
 
+import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -167,7 +168,10 @@ def support_case(
 async def disabled_grant(
     session: AsyncSession, area: str, subsidy: str, start: str, end: str | None = None
 ) -> None:
-    number = str(make_id_number(birth_date=date(1970, 1, 1)))
+    # An adult's birth date of its own: one fixed date leaves 500 numbers, and the
+    # grants of the whole module then collide now and then.
+    born = date(1950, 1, 1) + timedelta(days=secrets.randbelow(40 * 365))
+    number = str(make_id_number(birth_date=born))
     person = DisabledPerson(
         id_number=number,
         name="残疾人",
