@@ -6,9 +6,11 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode
+from civil_welfare.high_age.importer import high_age_import
 from civil_welfare.high_age.schemas import (
     AGE_RULE,
     AllowanceCreate,
@@ -149,3 +151,16 @@ async def change_status(
     version = expected_version(if_match)
     out = await service.change_status(allowance_id, body, version, principal)
     return _with_etag(response, out)
+
+
+add_import_routes(
+    router,
+    high_age_import,
+    what="高龄津贴对象",
+    template_name="high-age-allowances",
+    notes=(
+        "每行一名老人，逐行按登记接口的规则校验：身份证号、村（社区）在天门市内、起始发放月份"
+        "月末已满第一档起始年龄（政策参数，按起始年度和所在区域）；已在名册中（含已终止）的"
+        "老人不能重复导入。乡镇账号只能导入本辖区的老人。"
+    ),
+)
