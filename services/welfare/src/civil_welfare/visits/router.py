@@ -7,9 +7,11 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode
+from civil_welfare.visits.importer import visit_import
 from civil_welfare.visits.schedule import DEFAULT_WITHIN_DAYS
 from civil_welfare.visits.schemas import (
     FollowUpDone,
@@ -289,5 +291,17 @@ async def subject_schedule(
         subject_kind, subject_id, principal, on=on, within_days=within_days
     )
 
+
+add_import_routes(
+    router,
+    visit_import,
+    what="探访记录",
+    template_name="visits",
+    notes=(
+        "每行一次探访，对象按身份证号在留守老人名册或儿童档案中查找，逐行按登记探访接口的规则"
+        "校验：探访日期不晚于今天、不早于对象纳入名册（建档）日期，对象在该日未退出名册、"
+        "未销档，儿童未满18周岁；到校了解只适用于儿童。乡镇账号只能导入本辖区对象的探访。"
+    ),
+)
 
 routers = [router, schedule_router]

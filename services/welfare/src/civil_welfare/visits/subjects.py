@@ -23,19 +23,20 @@ from civil_welfare.visits.schedule import on_round
 from civil_welfare.visits.schemas import Responsible, SubjectKind
 
 
-def _utc_offset() -> timedelta:
+def utc_offset() -> timedelta:
+    """The server's present offset from UTC (its "today" is local)."""
     return datetime.now().astimezone().utcoffset() or timedelta(0)
 
 
 def local_date(moment: datetime) -> date:
     """The calendar day of ``moment`` where the service runs."""
-    return moment.astimezone(timezone(_utc_offset())).date()
+    return moment.astimezone(timezone(utc_offset())).date()
 
 
 def local_date_sql(column: Any) -> ColumnElement[date]:
     """SQL twin of :func:`local_date`: the database session runs in UTC, so the day of
     the moment shifted by the offset."""
-    return cast(func.timezone("UTC", column) + literal(_utc_offset(), Interval), Date)
+    return cast(func.timezone("UTC", column) + literal(utc_offset(), Interval), Date)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,219 @@
+"""Bulk import of visit records: subjects found by ID number, every row checked as the
+single visit is (dates against registration and leaving, a child under 18, school visits
+only for children), all or nothing with a per-row report, scoped to the caller's areas,
+audited; the imported visits keep the round as logged ones do."""
+
+import csv
+import io
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from civil_cli.pytest_plugin import Tokens
+from civil_shared.testing.factories import make_id_number
+from civil_welfare.children.files.models import ChildFile
+from civil_welfare.db import AuditEvent
+from civil_welfare.elderly.models import LeftBehindElder
+from civil_welfare.visits.models import Visit
+
+URL = "/api/v1/visits"
+HEADER = [
+    "对象类别",
+    "身份证号",
+    "探访日期",
+    "探访方式",
+    "探访情况",
+    "探访人",
+    "跟进事项",
+    "跟进期限",
+]
+DUOBAO = "429006100"
+DUOBAO_VILLAGE = "429006100201"
+ZHANGGANG_VILLAGE = "429006102201"
+
+_births = itertools.count()
+
+
+def birth(first: date) -> date:
+    return first + timedelta(days=next(_births) % 1200)
+
+
+async def add_elder(
+    session: AsyncSession, *, area: str = DUOBAO_VILLAGE, left: date | None = None
+) -> LeftBehindElder:
+    elder = LeftBehindElder(
+        id_number=str(make_id_number(birth_date=birth(date(1940, 1, 1)))),
+        name="张老汉",
+        area_code=area,
+        living_situation="alone",
+        risk_level="medium",
+        worker_name="李主任",
+        registered_date=date(2020, 1, 31),
+        status="left" if left else "active",
+        left_date=left,
+    )
+    session.add(elder)
+    await session.flush()
+    return elder
+
+
+async def add_child(session: AsyncSession, *, born: date | None = None) -> ChildFile:
+    """A child file created on 30 November 2019 (its registration date)."""
+    child = ChildFile(
+        id_number=str(make_id_number(birth_date=born or birth(date(2010, 1, 1)))),
+        name="王小明",
+        area_code=DUOBAO_VILLAGE,
+        category="left_behind",
+        guardian_name="王大爷",
+        guardian_relation="grandparent",
+        status="active",
+        created_at=datetime(2019, 11, 30, 12, tzinfo=UTC),
+    )
+    session.add(child)
+    await session.flush()
+    return child
+
+
+def row(
+    subject: LeftBehindElder | ChildFile,
+    when: str,
+    kind: str = "入户走访",
+    follow_up: tuple[str, str] = ("", ""),
+) -> list[str]:
+    what = "留守老人" if isinstance(subject, LeftBehindElder) else "儿童"
+    return [what, subject.id_number, when, kind, "身体状况良好，生活能自理", "李主任", *follow_up]
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+async def upload(
+    client: httpx.AsyncClient, headers: dict[str, str], rows: list[list[str]]
+) -> httpx.Response:
+    return await client.post(
+        f"{URL}/import", files={"file": ("v.csv", csv_bytes(rows), "text/csv")}, headers=headers
+    )
+
+
+async def counts(session: AsyncSession) -> tuple[int, int]:
+    visits = await session.scalar(select(func.count()).select_from(Visit))
+    bulk = await session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "bulk", AuditEvent.entity == "visit")
+    )
+    return visits or 0, bulk or 0
+
+
+def city(tokens: Tokens) -> dict[str, str]:
+    return tokens.headers("city_officer")
+
+
+async def test_a_round_book_loads_and_keeps_the_subjects_round(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder, child = await add_elder(session), await add_child(session)
+    before = await counts(session)
+    rows = [
+        row(elder, "2020-02-10"),
+        row(elder, "2020-03-09", "电话探访", ("联系子女回家看望", "2020-03-31")),
+        row(child, "2020-02-20"),
+        row(child, "2020-03-02", "到校了解"),
+    ]
+
+    response = await upload(client, city(tokens), rows)
+
+    assert response.status_code == 201, response.text
+    assert response.json()["rows"] == 4
+    assert await counts(session) == (before[0] + 4, before[1] + 1)
+    logged = await client.get(URL, params={"subject_id": str(elder.id)}, headers=city(tokens))
+    items = logged.json()["items"]
+    assert [(v["visit_date"], v["kind"], v["area_code"]) for v in items] == [
+        ("2020-03-09", "phone", DUOBAO_VILLAGE),
+        ("2020-02-10", "home_visit", DUOBAO_VILLAGE),
+    ]
+    assert items[0]["follow_up"]["action"] == "联系子女回家看望"
+    # The round counts the imported visits: the elder's phone call, the child's home visit.
+    for subject, kind, last in ((elder, "elderly", "2020-03-09"), (child, "child", "2020-02-20")):
+        schedule = await client.get(
+            f"/api/v1/visit-schedule/{kind}/{subject.id}",
+            params={"on": "2020-03-15"},
+            headers=city(tokens),
+        )
+        assert schedule.status_code == 200, schedule.text
+        assert schedule.json()["last_visit_date"] == last
+
+
+async def test_rows_off_the_round_refuse_the_whole_file_naming_row_and_column(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder = await add_elder(session)
+    gone = await add_elder(session, left=date(2020, 6, 30))
+    grown = await add_child(session, born=date(2002, 5, 1))  # 18 on 1 May 2020
+    unknown = str(make_id_number(birth_date=date(1941, 1, 1)))
+    before = await counts(session)
+    rows = [
+        row(elder, "2020-02-10"),
+        row(elder, "2020-01-15"),  # before registration (31 January)
+        row(gone, "2020-07-01"),  # after leaving
+        row(grown, "2020-05-02"),  # 18 by then
+        row(elder, "2020-03-01", "到校了解"),  # school: children only
+        ["留守老人", unknown, "2020-03-01", "入户走访", "良好", "李主任", "", ""],
+        row(elder, (date.today() + timedelta(days=1)).isoformat()),
+    ]
+
+    response = await upload(client, city(tokens), rows)
+
+    assert response.status_code == 422
+    report = [(p["row"], p["field"]) for p in response.json()["report"]]
+    # The rules needing no database come first: a file breaking them is not looked up.
+    assert report == [
+        (5, "visit_date"),
+        (6, "kind"),
+        (8, "visit_date"),
+    ]
+    assert await counts(session) == before
+    response = await upload(client, city(tokens), rows[:3] + rows[5:6])
+    assert response.status_code == 422
+    report = [(p["row"], p["field"]) for p in response.json()["report"]]
+    assert report == [(3, "visit_date"), (4, "visit_date"), (5, "id_number")]
+    assert "早于对象纳入名册" in response.json()["report"][0]["message"]
+    assert "退出留守老人名册" in response.json()["report"][1]["message"]
+    assert await counts(session) == before
+
+
+async def test_an_auditor_may_not_import(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder = await add_elder(session)
+    before = await counts(session)
+    response = await upload(client, tokens.headers("auditor"), [row(elder, "2020-02-10")])
+    assert response.status_code == 403
+    assert await counts(session) == before
+
+
+async def test_a_township_officer_imports_visits_of_their_own_areas_only(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    ours, theirs = await add_elder(session), await add_elder(session, area=ZHANGGANG_VILLAGE)
+    headers = tokens.headers("township_officer", area_codes=[DUOBAO])
+    before = await counts(session)
+
+    refused = await upload(client, headers, [row(ours, "2020-02-10"), row(theirs, "2020-02-10")])
+
+    assert refused.status_code == 422
+    [problem] = refused.json()["report"]
+    assert (problem["row"], problem["field"]) == (3, "id_number")
+    assert "不在您负责的区域内" in problem["message"]
+    assert await counts(session) == before
+    accepted = await upload(client, headers, [row(ours, "2020-02-10")])
+    assert accepted.status_code == 201
+    assert (await counts(session))[0] == before[0] + 1
