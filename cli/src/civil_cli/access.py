@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -162,4 +163,253 @@ async def no_unmasked_id_numbers(
         found = unmasked_id_numbers(response.text)
         if found:
             failures.append(f"{op.key}: {len(found)} ID numbers unmasked, e.g. {found[0][:6]}…")
+    return failures
+
+
+# --- Table of every operation against real records --------------------------------------
+#
+# The checks above fill path parameters with an identifier nobody has, so a township
+# officer's 404 there proves nothing about areas. ``record_table`` runs each operation
+# against records the test made, one inside the officer's township and one outside it.
+
+
+@dataclass
+class Side:
+    """Records of one township made by a test: path parameters per route prefix.
+
+    A route's prefix is its path up to the first parameter
+    (``/api/v1/orphans/{case_id}/status`` -> ``/api/v1/orphans``), so two resources
+    that name their parameter alike (``worker_id``) never mix. ``id_numbers`` names,
+    per prefix, the ID number the record's own GET shows (in full only with pii:read).
+    """
+
+    params: dict[str, dict[str, str]]
+    id_numbers: dict[str, str]
+
+    def url(self, path: str) -> str | None:
+        """The path filled from this side's records, or None if it has none for it."""
+        values = self.params.get(prefix(path))
+        if values is None:
+            return None
+        try:
+            return re.sub(r"\{([^}]+)\}", lambda m: values[m.group(1)], path)
+        except KeyError:
+            return None
+
+
+@dataclass(frozen=True)
+class Write:
+    """How a township officer's write of a record is sent, and what it answers inside.
+
+    ``json`` must pass validation (else every caller gets 422 before the area check);
+    ``status`` is what the officer of the record's township gets.
+    """
+
+    json: Any = None
+    status: int = 200
+    if_match: str | None = '"1"'
+
+    def body(self, inside: Side) -> Any:
+        # A body naming the record itself (a PUT's certificate) is built from its side.
+        return self.json(inside) if callable(self.json) else self.json
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def prefix(path: str) -> str:
+    return path.split("/{", 1)[0]
+
+
+async def _send(
+    client: Any,
+    op: Operation,
+    write: Write | None,
+    inside: Side,
+    headers: Mapping[str, str],
+    url: str,
+) -> Any:
+    extra = {} if write is None or write.if_match is None else {"If-Match": write.if_match}
+    body = None if write is None else write.body(inside)
+    return await client.request(op.method, url, headers={**headers, **extra}, json=body)
+
+
+def _is_record_route(op: Operation) -> bool:
+    return "{" in op.path and not op.path.startswith("/internal/")
+
+
+@dataclass
+class Roles:
+    """The callers every row is tried with (headers), built once per table."""
+
+    inside: dict[str, str]
+    outside: dict[str, str]
+    auditor: dict[str, str]
+    city: dict[str, str]
+    reader: dict[str, str]
+    pii_reader: dict[str, str]
+    no_scope: dict[str, str]
+
+
+def roles(tokens: Any, service: str, area: str, other_area: str) -> Roles:
+    return Roles(
+        inside=tokens.headers("township_officer", area_codes=[area]),
+        outside=tokens.headers("township_officer", area_codes=[other_area]),
+        auditor=tokens.headers("auditor"),
+        city=tokens.headers("city_officer"),
+        reader=tokens.headers("integrator", scopes=[f"{service}:read"]),
+        pii_reader=tokens.headers("integrator", scopes=[f"{service}:read", "pii:read"]),
+        no_scope=tokens.headers("integrator"),
+    )
+
+
+async def record_table(
+    client: Any,
+    app: FastAPI,
+    who: Roles,
+    inside: Side,
+    outside: Side,
+    writes: Mapping[str, Write],
+    *,
+    city_wide: Mapping[str, str],
+    auditor_writes: Mapping[str, str],
+    rolled_back: Any,
+) -> list[str]:
+    """Every operation with a path parameter, tried by every role on real records.
+
+    - anonymous 401; an integrator without scopes 403;
+    - an auditor and a ``<service>:read`` integrator read (200) and never write (403);
+    - the officer of the record's township reads (200) and writes (``writes``' status);
+      the officer of another township gets 404 for both, unless the prefix is in
+      ``city_wide`` (records of the whole city, answered alike to both);
+    - a record's own GET shows its ID number in full to pii:read only.
+
+    ``rolled_back()`` is an async context manager undoing a write (a savepoint), so
+    every row starts from the same records. A record route with no records in
+    ``inside`` / ``outside``, or a write with no row in ``writes``, fails the check:
+    a route added later cannot go unchecked.
+    """
+    ops = [op for op in operations(app) if _is_record_route(op)]
+    failures = unlisted((op.key for op in ops if op.is_write), writes, "WRITES")
+    failures += [
+        f"city_wide names {p!r}, which is no route prefix"
+        for p in city_wide
+        if p not in {prefix(op.path) for op in ops}
+    ]
+
+    def expect(op: Operation, caller: str, got: int, wanted: int | tuple[int, ...]) -> None:
+        allowed = wanted if isinstance(wanted, tuple) else (wanted,)
+        if got not in allowed:
+            failures.append(
+                f"{op.key} as {caller}: {got}, expected {' or '.join(map(str, allowed))}"
+            )
+
+    for op in ops:
+        url, other_url = inside.url(op.path), outside.url(op.path)
+        if url is None or other_url is None:
+            failures.append(
+                f"{op.key}: no record for {prefix(op.path)!r} in the test's setup "
+                "(make one inside the officer's township and one outside)"
+            )
+            continue
+        write = writes.get(op.key, Write()) if op.is_write else None
+        if op.is_write and op.key not in writes:
+            failures.append(f"{op.key}: no row in WRITES (a valid body and the answer inside)")
+            continue
+
+        call = partial(_send, client, op, write, inside, url=url)
+
+        expect(op, "anonymous", (await call({})).status_code, 401)
+        expect(op, "an integrator without scopes", (await call(who.no_scope)).status_code, 403)
+        city_wide_record = prefix(op.path) in city_wide
+        if write is None:
+            for caller, headers in (
+                ("the auditor", who.auditor),
+                ("a city officer", who.city),
+                ("a reading integrator", who.reader),
+                ("the officer inside", who.inside),
+            ):
+                response = await call(headers)
+                expect(op, caller, response.status_code, 200)
+                found = unmasked_id_numbers(response.text)
+                if found:
+                    failures.append(f"{op.key} as {caller}: ID number unmasked, {found[0][:6]}…")
+            outside_got = (await call(who.outside)).status_code
+            expect(
+                op, "the officer of another township", outside_got, 200 if city_wide_record else 404
+            )
+            number = inside.id_numbers.get(prefix(op.path))
+            if number and op.path.count("{") == 1 and op.path.endswith("}"):
+                shown = (await call(who.pii_reader)).text
+                if number not in shown:
+                    failures.append(f"{op.key}: pii:read does not see the ID number in full")
+            continue
+        assert write is not None
+        refused = 200 if op.key in auditor_writes else 403
+        if op.key not in auditor_writes:
+            expect(op, "the auditor", (await call(who.auditor)).status_code, refused)
+            expect(op, "a reading integrator", (await call(who.reader)).status_code, 403)
+        async with rolled_back():
+            outside_got = (await call(who.outside)).status_code
+        if city_wide_record:
+            async with rolled_back():
+                inside_got = (await call(who.inside)).status_code
+            expect(op, "the officer of another township", outside_got, inside_got)
+            continue
+        expect(op, "the officer of another township", outside_got, 404)
+        async with rolled_back():
+            response = await call(who.inside)
+        if response.status_code != write.status:
+            failures.append(
+                f"{op.key} as the officer inside: {response.status_code}, expected "
+                f"{write.status}: {response.text[:300]}"
+            )
+    return failures
+
+
+async def lists_keep_to_the_area(
+    client: Any,
+    app: FastAPI,
+    who: Roles,
+    inside: Side,
+    outside: Side,
+    city_wide: Iterable[str],
+    queries: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[str]:
+    """Every GET without a path parameter, for both officers: 200, and no record of the
+    other township named in it (lists filtered in SQL, never leaked); masked ID numbers.
+
+    ``queries`` gives the query of a read that needs one (a year)."""
+    queries = queries or {}
+    shared = set(city_wide)
+
+    def record_ids(side: Side) -> set[str]:
+        # Only identifiers: an area code or a kind in a path says nothing when listed.
+        return {
+            value
+            for p, values in side.params.items()
+            if p not in shared
+            for value in values.values()
+            if _UUID.fullmatch(value)
+        }
+
+    mine, theirs = record_ids(inside), record_ids(outside)
+    failures = []
+    for op in operations(app):
+        if op.method != "get" or "{" in op.path or not op.path.startswith("/api/"):
+            continue
+        for caller, headers, foreign in (
+            ("the officer inside", who.inside, theirs),
+            ("the officer of another township", who.outside, mine),
+        ):
+            response = await client.get(op.path, params=queries.get(op.key), headers=headers)
+            if response.status_code != 200:
+                failures.append(f"{op.key} as {caller}: {response.status_code}, expected 200")
+                continue
+            leaked = [value for value in foreign if value in response.text]
+            if leaked:
+                failures.append(f"{op.key} as {caller}: shows {leaked[0]} of another township")
+            found = unmasked_id_numbers(response.text)
+            if found:
+                failures.append(f"{op.key} as {caller}: ID number unmasked, {found[0][:6]}…")
     return failures
