@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from civil_assistance.helper_ledger.importer import helper_ledger_import
 from civil_assistance.helper_ledger.schemas import (
     AssignmentCreate,
     AssignmentDetail,
@@ -16,6 +17,7 @@ from civil_assistance.helper_ledger.service import HelperLedgerService
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode, IdNumber
@@ -32,6 +34,20 @@ def get_service(session: SessionDep) -> HelperLedgerService:
 
 
 Service = Annotated[HelperLedgerService, Depends(get_service)]
+
+# Under /assignments, beside the single POST it does in bulk.
+imports = APIRouter(prefix="/assignments")
+add_import_routes(
+    imports,
+    helper_ledger_import,
+    what="帮扶人台账",
+    template_name="helper-ledger",
+    notes=(
+        "每行一名帮扶对象及其帮扶人。每名帮扶对象同时只有一名在帮扶中的帮扶人："
+        "已有在帮扶中帮扶人的对象、文件中重复的对象均不能导入。"
+    ),
+)
+router.include_router(imports)
 
 
 def _with_etag(out: AssignmentDetail, response: Response) -> AssignmentDetail:

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from civil_assistance.db import IdempotencyRecord
+from civil_assistance.temporary.importer import temporary_case_import
 from civil_assistance.temporary.schemas import (
     Rejection,
     TemporaryCaseCreate,
@@ -19,6 +20,7 @@ from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.idempotency import Idempotency, IdempotencyKeyHeader
+from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer, require_roles
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode
@@ -43,6 +45,19 @@ def get_service(session: SessionDep) -> TemporaryCaseService:
 
 
 Service = Annotated[TemporaryCaseService, Depends(get_service)]
+
+add_import_routes(
+    router,
+    temporary_case_import,
+    what="临时救助案件",
+    template_name="temporary-cases",
+    notes=(
+        "用于导入乡镇临时救助台账，含原系统中已审批、已发放或不予救助的案件（须填写审批日期，"
+        "已发放的另填发放日期）。金额上限、乡镇审批权限与逐案受理相同：超过乡镇权限的案件"
+        "不能为“乡镇已审批”，其审批、发放结果须由市级民政部门导入；同一人同一事由每年限一次，"
+        "已有的案件不能重复导入（不予救助的不计）。"
+    ),
+)
 
 
 def _optional_version(if_match: str | None) -> int | None:
