@@ -10,6 +10,7 @@ from civil_assistance.helper_ledger.router import router as helper_ledger_router
 from civil_assistance.households.router import router as households_router
 from civil_assistance.parameters.router import router as parameters_router
 from civil_assistance.person_profile.router import internal_router as person_profile_internal
+from civil_assistance.person_statuses.router import internal_router as person_statuses_internal
 from civil_assistance.persons.router import internal_router as persons_internal
 from civil_assistance.rescue.router import router as rescue_router
 from civil_assistance.reviews.router import router as reviews_router
@@ -29,6 +30,7 @@ routers: list[APIRouter] = [
     helper_ledger_router,
     rescue_router,
     persons_internal,
+    person_statuses_internal,
     person_profile_internal,
     check_sets_internal,
     stats_internal,

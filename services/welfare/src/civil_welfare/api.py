@@ -6,6 +6,7 @@ from civil_welfare.check_sets.router import internal_router as check_sets_intern
 from civil_welfare.children.files.router import router as child_files_router
 from civil_welfare.children.orphans.router import router as orphans_router
 from civil_welfare.children.unsupported.router import router as unsupported_children_router
+from civil_welfare.disability.router import applications_router as disability_applications_router
 from civil_welfare.disability.router import grants_router as disability_grants_router
 from civil_welfare.disability.router import router as disability_router
 from civil_welfare.elderly.router import router as elderly_router
@@ -29,6 +30,7 @@ routers: list[APIRouter] = [
     *funeral_routers,
     disability_router,
     disability_grants_router,
+    disability_applications_router,
     child_files_router,
     orphans_router,
     unsupported_children_router,

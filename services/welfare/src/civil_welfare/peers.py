@@ -67,15 +67,36 @@ async def assistance_status(
 ) -> PersonStatus:
     """The person's dibao / tekun status on ``on``, or a 503 problem (never a guess)."""
     if client is None:
-        raise ServiceUnavailable(
-            f"福利服务未配置救助服务地址，{_CANNOT_DECIDE}，{_ADMIN}",
-            code=UNAVAILABLE,
-            failure=InternalFailure.NOT_CONFIGURED.value,
-        )
+        raise _not_configured()
     try:
         return await client.person_status(id_number, on)
     except InternalServiceError as exc:
-        headers = {"Retry-After": str(RETRY_AFTER_S)} if exc.failure in _TRANSIENT else None
-        raise ServiceUnavailable(
-            _DETAILS[exc.failure], code=UNAVAILABLE, headers=headers, failure=exc.failure.value
-        ) from exc
+        raise _unavailable(exc) from exc
+
+
+async def assistance_statuses(
+    client: AssistanceClient | None, id_numbers: list[IdNumber], on: date
+) -> dict[str, PersonStatus]:
+    """Many persons' status on ``on`` in one call, by ID number; a 503 problem when
+    assistance cannot answer for all of them (a file is never decided in part)."""
+    if client is None:
+        raise _not_configured()
+    try:
+        return await client.person_statuses(id_numbers, on)
+    except InternalServiceError as exc:
+        raise _unavailable(exc) from exc
+
+
+def _not_configured() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        f"福利服务未配置救助服务地址，{_CANNOT_DECIDE}，{_ADMIN}",
+        code=UNAVAILABLE,
+        failure=InternalFailure.NOT_CONFIGURED.value,
+    )
+
+
+def _unavailable(exc: InternalServiceError) -> ServiceUnavailable:
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if exc.failure in _TRANSIENT else None
+    return ServiceUnavailable(
+        _DETAILS[exc.failure], code=UNAVAILABLE, headers=headers, failure=exc.failure.value
+    )

@@ -235,9 +235,37 @@ class InternalClient:
         response = await self._send("GET", path, params=params)
         return self._read(response, answer)
 
+    async def query(
+        self, path: str, body: BaseModel, answer: type[M], *, timeout_s: float | None = None
+    ) -> M:
+        """POST ``body`` to a read-only ``path`` (a question too large for a query string)
+        and read the answer as ``answer``; retried like a GET, since it changes nothing.
+        ``timeout_s`` replaces the read timeout for a question known to take longer."""
+        response = await self._send(
+            "POST",
+            path,
+            params=None,
+            # ID numbers in full: a peer is asked about persons, not about masks.
+            content=body.model_dump_json(context={"reveal_pii": True}).encode(),
+            timeout_s=timeout_s,
+        )
+        return self._read(response, answer)
+
     async def _send(
-        self, method: str, path: str, *, params: Mapping[str, str] | None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None,
+        content: bytes | None = None,
+        timeout_s: float | None = None,
     ) -> httpx.Response:
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        timeout: Any = (
+            httpx.Timeout(timeout_s, connect=self._http.timeout.connect)
+            if timeout_s is not None
+            else httpx.USE_CLIENT_DEFAULT
+        )
         retry = self._retry
         try:
             async for attempt in stamina.retry_context(
@@ -249,7 +277,14 @@ class InternalClient:
                 wait_jitter=retry.wait_jitter_s,
             ):
                 with attempt:
-                    response = await self._http.request(method, path, params=params)
+                    response = await self._http.request(
+                        method,
+                        path,
+                        params=params,
+                        content=content,
+                        headers=headers,
+                        timeout=timeout,
+                    )
                     if response.status_code >= 500:
                         raise _ServerError(response)
         except ServiceTokenMissing as exc:

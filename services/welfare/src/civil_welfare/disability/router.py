@@ -1,18 +1,40 @@
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from civil_shared.errors import Problem
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.idempotency import Idempotency, IdempotencyKeyHeader
-from civil_shared.runtime.imports import add_import_routes
+from civil_shared.runtime.imports import (
+    MAX_UPLOAD_BYTES,
+    ImportReport,
+    add_import_routes,
+    receive_upload,
+    upload_body,
+)
+from civil_shared.runtime.imports.template import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    csv_template,
+    xlsx_template,
+)
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
 from civil_shared.types import AreaCode, DisabilityCategory, Period
 from civil_welfare.db import IdempotencyRecord
+from civil_welfare.disability.decision_import import (
+    COLUMNS as DECISION_COLUMNS,
+)
+from civil_welfare.disability.decision_import import (
+    PREFIX as DECISION_PREFIX,
+)
+from civil_welfare.disability.decision_import import (
+    DecisionImport,
+    DecisionImportResult,
+)
 from civil_welfare.disability.importer import disabled_person_import
 from civil_welfare.disability.schemas import (
     ApplicationOut,
@@ -33,6 +55,9 @@ from civil_welfare.peers import Assistance
 
 router = APIRouter(prefix="/api/v1/disabled-persons", tags=["残疾人及两项补贴"])
 grants_router = APIRouter(prefix="/api/v1/disability-subsidy-grants", tags=["残疾人及两项补贴"])
+applications_router = APIRouter(
+    prefix="/api/v1/disability-subsidy-applications", tags=["残疾人及两项补贴"]
+)
 
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {404: {"model": Problem, "description": "记录不存在或不在管辖区域内"}}
@@ -290,3 +315,65 @@ add_import_routes(
         "只导入名册，两项补贴须逐人申请审批。乡镇账号只能导入本辖区的人员。"
     ),
 )
+
+
+@applications_router.post(
+    "/import",
+    response_model=DecisionImportResult,
+    status_code=status.HTTP_201_CREATED,
+    summary="批量申请并审核两项补贴（CSV 或 XLSX，每行一人）",
+    description=(
+        "每行一人：身份证号（须已在残疾人名册中）、申请补贴、起始发放月份，规则与逐人申请接口相同："
+        "按名册信息、孤儿保障情况、当年政策参数和救助服务答复的低保、特困状态逐项审核"
+        "（整个文件只向救助服务查询一次）。任何一行有误、不在管辖区域内或不符合条件"
+        f"（列出全部原因），则不作任何决定，返回 422（code={DECISION_PREFIX}_IMPORT_INVALID），"
+        "report 列出行号和说明；全部符合则一次性写入申请、审核决定和发放记录，"
+        "与逐人申请的结果相同。"
+        "救助服务无法答复时返回 503（WELFARE_ASSISTANCE_UNAVAILABLE），不作任何决定。"
+        f"CSV 可为 UTF-8 或 GBK 编码。文件不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB。"
+    ),
+    openapi_extra=upload_body("CSV（UTF-8 或 GBK）或 XLSX，每行一人"),
+    responses={
+        **OUTSIDE,
+        413: {"model": Problem, "description": "文件过大"},
+        415: {"model": Problem, "description": "不是 multipart/form-data 上传"},
+        422: {"model": ImportReport, "description": "文件有错误或有人不符合条件，未作任何决定"},
+        409: {"model": Problem, "description": "政策参数未设定，或导入期间有人被他人审核同意"},
+        503: {"model": Problem, "description": "救助服务无法答复，未作任何决定"},
+    },
+)
+async def import_applications(
+    request: Request, principal: Writer, session: SessionDep, assistance: Assistance
+) -> DecisionImportResult:
+    upload = await receive_upload(request, prefix=DECISION_PREFIX, max_bytes=MAX_UPLOAD_BYTES)
+    return await DecisionImport(session, assistance).run(upload, principal)
+
+
+@applications_router.get(
+    "/import/template",
+    summary="下载两项补贴批量申请模板",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
+            "description": "表头（XLSX 另含填写说明工作表）",
+        }
+    },
+)
+async def applications_template(
+    _: Reader,
+    format: Annotated[Literal["csv", "xlsx"], Query(description="文件格式")] = "xlsx",
+) -> Response:
+    if format == "csv":
+        content, media_type = csv_template(DECISION_COLUMNS), CSV_MEDIA_TYPE
+    else:
+        content, media_type = xlsx_template(DECISION_COLUMNS, "两项补贴申请"), XLSX_MEDIA_TYPE
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="disability-subsidy-applications-template.{format}"'
+            )
+        },
+    )

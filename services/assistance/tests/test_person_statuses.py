@@ -1,0 +1,73 @@
+"""The batch person-status lookup: each answer the single lookup's, in one call."""
+
+from datetime import date
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from civil_cli.pytest_plugin import Tokens
+from civil_shared.testing.factories import make_id_number
+
+from .test_persons import SERVICE, household_with_income, status
+
+BATCH = "/internal/v1/persons/statuses"
+
+
+async def test_each_answer_is_the_single_lookups(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    enrolled = await household_with_income(session, "200")
+    edge = await household_with_income(session, "1000")
+    people = [{"id_number": n, "name": "成员"} for n in enrolled]
+    made = await client.post(
+        "/api/v1/enrolments",
+        json={
+            "programme": "rural_dibao",
+            "area_code": "429006100201",
+            "payee": people[0],
+            "people": people,
+            "monthly_amount": "700.00",
+            "start_period": "2020-01",
+        },
+        headers=tokens.headers("city_officer"),
+    )
+    assert made.status_code == 201, made.text
+    unknown = str(make_id_number(birth_date=date(1960, 1, 1)))
+    asked = [edge[1], unknown, *enrolled, edge[0]]
+
+    batch = await client.post(
+        BATCH,
+        json={"on": "2020-06-30", "id_numbers": asked},
+        headers=tokens.headers("service", **SERVICE),
+    )
+
+    assert batch.status_code == 200, batch.text
+    answers = batch.json()["statuses"]
+    assert [a["id_number"] for a in answers] == asked
+    singles = [(await status(client, tokens, n)).json() for n in asked]
+    assert answers == singles
+    assert [a["in_dibao"] for a in answers] == [False, False, True, True, False]
+    assert answers[0]["household_edge_of_dibao"] is True
+
+
+async def test_only_services_may_ask_and_each_person_once(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    number = str(make_id_number())
+    body = {"on": "2020-06-30", "id_numbers": [number]}
+    officer = await client.post(BATCH, json=body, headers=tokens.headers("city_officer"))
+    auditor = await client.post(BATCH, json=body, headers=tokens.headers("auditor"))
+    twice = await client.post(
+        BATCH,
+        json={"on": "2020-06-30", "id_numbers": [number, number]},
+        headers=tokens.headers("service", **SERVICE),
+    )
+    bad = await client.post(
+        BATCH,
+        json={"on": "2020-06-30", "id_numbers": ["429006199002301234"]},
+        headers=tokens.headers("service", **SERVICE),
+    )
+    assert (officer.status_code, auditor.status_code) == (403, 403)
+    assert twice.status_code == 422
+    assert twice.json()["code"] == "ASSISTANCE_PERSON_STATUS_DUPLICATE"
+    assert bad.status_code == 422
