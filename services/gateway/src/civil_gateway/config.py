@@ -121,6 +121,15 @@ class GatewaySettings(CallingServiceSettings):
         "(higher than per user: a township office signs in from one NAT address)",
     )
 
+    sign_in_max_wait_s: float = Field(
+        default=20.0,
+        gt=0,
+        le=300,
+        description="Longest a sign-in waits for its turn to check a password (a CPU's "
+        "fifth of a second each); one that would wait longer is answered 503 with "
+        "Retry-After at once",
+    )
+
     # --- The person profile and the cross-programme checks ---------------------------
     profile_deadline_s: float = Field(
         default=2.0,

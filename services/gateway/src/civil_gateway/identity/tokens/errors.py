@@ -98,3 +98,20 @@ class SlowDown(OAuthError):
             headers={"Retry-After": str(retry_after_s)},
             retry_after=retry_after_s,
         )
+
+
+class SignInBusy(OAuthError):
+    """More sign-ins at once than the CPUs can check in time: 503 with Retry-After."""
+
+    status = 503
+    title = "Service unavailable"
+    error = "temporarily_unavailable"
+    default_code = "GATEWAY_SIGN_IN_BUSY"
+    default_description = "Too many sign-ins at once; retry later."
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(
+            f"同时登录的人过多，请 {retry_after_s} 秒后重试",
+            headers={"Retry-After": str(retry_after_s)},
+            retry_after=retry_after_s,
+        )

@@ -58,7 +58,11 @@ OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     },
     401: {"model": Problem, "description": "invalid_client：接入系统标识或密钥错误、已停用"},
     429: {"model": Problem, "description": "登录失败次数过多（Retry-After 秒后再试）"},
-    503: {"model": Problem, "description": "网关没有可用的签名密钥"},
+    503: {
+        "model": Problem,
+        "description": "网关没有可用的签名密钥；或同时登录的人过多，"
+        "等待核对密码会超过时限（temporarily_unavailable，Retry-After 秒后再试）",
+    },
 }
 
 

@@ -12,9 +12,11 @@ class GrantType(StrEnum):
 
 
 class SignInOutcome(StrEnum):
-    """succeeded 成功; invalid_credentials 用户名/标识或密码/密钥错误; disabled 账号已停用;
-    invalid_scope 申请范围超出授权; rate_limited 失败次数过多被拒绝."""
+    """pending 核验中（口令尚未核对完）; succeeded 成功; invalid_credentials 用户名/标识或
+    密码/密钥错误; disabled 账号已停用; invalid_scope 申请范围超出授权;
+    rate_limited 失败次数过多被拒绝."""
 
+    PENDING = "pending"
     SUCCEEDED = "succeeded"
     INVALID_CREDENTIALS = "invalid_credentials"
     DISABLED = "disabled"
