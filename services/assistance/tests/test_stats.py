@@ -129,3 +129,24 @@ async def test_stats_add_up_the_year_by_programme_and_township(
     assert by_township["429006101"]["rescues"] == 1
     assert by_township["429006101"]["paid"] == [{"programme": "rural_dibao", "amount": "300.00"}]
     assert officer.status_code == 403
+
+    # The year before comes in the same answer: 2019 had none of this.
+    assert stats["previous"]["year"] == 2019
+    assert (stats["previous"]["programmes"], stats["previous"]["paid"]) == ([], [])
+    assert stats["previous"]["temporary"]["cases"] == 0
+    # And 2021's ``previous`` is what asking for 2020 answers.
+    later = await client.get(
+        "/internal/v1/stats", params={"year": 2021}, headers=tokens.headers("service", **SERVICE)
+    )
+    assert later.status_code == 200, later.text
+    previous = later.json()["previous"]
+    for name in (
+        "programmes",
+        "standards",
+        "temporary",
+        "paid",
+        "paid_total",
+        "helper_ledger",
+        "rescues",
+    ):
+        assert previous[name] == stats[name], name

@@ -54,6 +54,17 @@ async def stats(
     return dict(response.json())
 
 
+async def same_as_the_year_before(
+    client: httpx.AsyncClient, tokens: Tokens, year: int, area_code: str | None = None
+) -> None:
+    """``year``'s answer carries as ``previous`` what asking for the year before answers."""
+    now = await stats(client, tokens, year, area_code)
+    before = await stats(client, tokens, year - 1, area_code)
+    for name in ("area_code", "by_township", "previous"):
+        del before[name]
+    assert now["previous"] == before
+
+
 def townships(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {t["area_code"]: t for t in figures["by_township"]}
 
@@ -260,6 +271,7 @@ async def test_registers_count_what_stands_on_31_december(
     assert (by[DUOBAO]["left_behind_children"], by[DUOBAO]["hardship_children"]) == (3, 2)
     assert (figures["left_behind_children"], figures["hardship_children"]) == (3, 3)
     assert by[TUOSHI]["left_behind_children"] == 0
+    await same_as_the_year_before(client, tokens, 2021)
 
 
 async def test_subsidies_count_persons_in_december_and_money_of_paid_runs_only(
@@ -345,6 +357,7 @@ async def test_subsidies_count_persons_in_december_and_money_of_paid_runs_only(
     }
     # The year before and the year after see only their own paid runs.
     assert (await stats(client, tokens, 2019))["paid_total"] == "77.00"
+    await same_as_the_year_before(client, tokens, 2021)
 
 
 async def test_a_run_paid_through_the_api_is_counted_once_paid(
@@ -540,6 +553,7 @@ async def test_workforce_institutions_funeral_and_cemeteries_by_township(
     assert (duobao["cemeteries"], duobao["cemeteries_built_in_year"]) == (1, 1)
     assert (tuoshi["cemeteries"], tuoshi["cemeteries_built_in_year"]) == (1, 0)
     assert (figures["cemeteries"], figures["cemeteries_built_in_year"]) == (2, 1)
+    await same_as_the_year_before(client, tokens, 2021)
 
 
 async def test_visits_made_in_the_year_and_overdue_on_31_december(
@@ -580,6 +594,7 @@ async def test_visits_made_in_the_year_and_overdue_on_31_december(
     assert (figures["visits_made"], figures["visits_overdue"]) == (3, 2)
     narrowed = await stats(client, tokens, 2020, TUOSHI)
     assert (narrowed["visits_made"], narrowed["visits_overdue"]) == (1, 1)
+    await same_as_the_year_before(client, tokens, 2021)
 
 
 async def test_standards_show_growth_on_the_year_before_where_they_apply(
@@ -617,6 +632,7 @@ async def test_standards_show_growth_on_the_year_before_where_they_apply(
     assert in_2020["disability_living_subsidy"]["previous_amount"] is None
     assert in_2020["disability_living_subsidy"]["growth_pct"] is None
     assert in_2020["high_age_tier1_allowance"]["amount"] is None
+    await same_as_the_year_before(client, tokens, 2021)
 
 
 async def test_area_code_narrows_every_figure_to_its_township_or_village(

@@ -9,7 +9,6 @@ from civil_gateway import models
 from civil_gateway.api import routers
 from civil_gateway.config import GatewaySettings
 from civil_gateway.dashboard.dependencies import install_dashboard
-from civil_gateway.dashboard.sources import stats_sources
 from civil_gateway.identity.keys import install_keys
 from civil_gateway.peers import peer_clients
 from civil_gateway.routing.openapi import install_merged_openapi
@@ -17,7 +16,7 @@ from civil_gateway.routing.upstreams import proxy_clients
 from civil_shared.runtime.app import ServiceLifespan, create_service_app
 
 #: What the gateway opens when it starts and closes when it stops, in this order.
-LIFESPANS: list[ServiceLifespan] = [proxy_clients, peer_clients, stats_sources]
+LIFESPANS: list[ServiceLifespan] = [proxy_clients, peer_clients]
 
 
 @asynccontextmanager

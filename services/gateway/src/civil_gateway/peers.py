@@ -1,12 +1,15 @@
 """The gateway's clients of the services' internal APIs (``/internal/v1/...``).
 
-The person profile and the cross-programme checks (and anything else that asks
-the services for internal answers) use one :class:`~civil_shared.runtime.internal.InternalClient`
-per service, made in the gateway's lifespan (:func:`peer_clients`). The gateway does
-not carry a token file of its own: it is the issuer, so it mints its service token
-(role ``service``, scopes ``internal`` and ``pii:read``) with the same key that signs
-users' tokens, and mints the next one a minute before the last expires. The services
-verify it against the gateway's JWKS like any other token.
+The dashboard, the person profile and the cross-programme checks (and anything else
+that asks the services for internal answers) use one pooled connection per service
+(an aiohttp pool, as the proxy's), made in the gateway's lifespan (:func:`peer_clients`),
+behind a :class:`~civil_shared.clients.stats.StatsClient` (an
+:class:`~civil_shared.runtime.internal.InternalClient` that also reads the statistics).
+The gateway does not carry a token file of its own: it is the issuer, so it mints its
+service token (role ``service``, scopes ``internal`` and ``pii:read``: the profile's
+answers carry ID numbers) with the same key that signs users' tokens, and mints the
+next one a minute before the last expires. The services verify it against the
+gateway's JWKS like any other token.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from fastapi import FastAPI, Request
 from civil_gateway.config import GatewaySettings
 from civil_gateway.identity.keys import GatewayKeys
 from civil_gateway.identity.tokens.service import ACCESS_TOKEN_TYP, Grantee, token_claims
+from civil_gateway.routing.transport import AiohttpTransport
 from civil_gateway.routing.upstreams import SERVICES, Service
 from civil_shared.auth import Role, Scope
+from civil_shared.clients.stats import StatsClient
 from civil_shared.errors import AppError
-from civil_shared.runtime.internal import InternalClient, ServiceTokenMissing
+from civil_shared.runtime.internal import RetryPolicy, ServiceTokenMissing
 
 #: Who the services see calling (``sub`` of the gateway's service token).
 GATEWAY_SUBJECT = "civil-gateway"
@@ -82,10 +87,15 @@ class MintedServiceToken(httpx.Auth):
 
 @dataclass(frozen=True, slots=True)
 class Peer:
-    """A service as the gateway asks it; ``client`` is None when no URL is configured."""
+    """A service as the gateway asks it; the clients are None when no URL is configured.
+
+    ``client`` and ``dashboard`` share one connection pool and token; the dashboard's
+    retries stop at its deadline, since an answer after it is not waited for.
+    """
 
     service: Service
-    client: InternalClient | None
+    client: StatsClient | None
+    dashboard: StatsClient | None = None
 
 
 class Peers:
@@ -109,26 +119,39 @@ class Peers:
             "welfare": settings.welfare_url,
             "governance": settings.governance_url,
         }
+        dashboard_retry = RetryPolicy(
+            attempts=settings.internal_attempts,
+            budget_s=min(settings.internal_retry_budget_s, settings.dashboard_deadline_s),
+        )
         peers: dict[str, Peer] = {}
         for service in SERVICES:
             url = urls[service.name]
-            client = None
-            if url:
-                http = httpx.AsyncClient(
-                    base_url=url,
-                    auth=auth,
-                    timeout=settings.internal_timeout(),
-                    transport=transport,
-                    headers={"User-Agent": "civil-gateway"},
-                    follow_redirects=False,
-                    trust_env=False,
-                )
-                client = InternalClient(service.name, http, settings.retry_policy())
-            peers[service.name] = Peer(service, client)
+            if not url:
+                peers[service.name] = Peer(service, None)
+                continue
+            limits = settings.proxy_limits()
+            http = httpx.AsyncClient(
+                base_url=url,
+                auth=auth,
+                timeout=settings.internal_timeout(),
+                limits=limits,
+                transport=transport or AiohttpTransport(limits),
+                headers={"User-Agent": "civil-gateway", "Accept": "application/json"},
+                follow_redirects=False,
+                trust_env=False,
+            )
+            peers[service.name] = Peer(
+                service,
+                StatsClient(service.name, http, settings.retry_policy()),
+                StatsClient(service.name, http, dashboard_retry),
+            )
         return cls(peers)
 
     def __getitem__(self, name: str) -> Peer:
         return self._peers[name]
+
+    def get(self, name: str) -> Peer | None:
+        return self._peers.get(name)
 
     def __iter__(self) -> Iterator[Peer]:
         return iter(self._peers.values())

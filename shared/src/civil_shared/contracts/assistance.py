@@ -68,11 +68,10 @@ class TownshipFigures(BaseModel):
     rescues: int
 
 
-class AssistanceStats(BaseModel):
-    """``GET /internal/v1/stats?year=``: the year's figures, city-wide and by township."""
+class AssistanceYear(BaseModel):
+    """One year's figures of the city (or of the area asked for)."""
 
     year: int
-    area_code: AreaCode | None = Field(description="统计范围（空为全市）")
     programmes: list[ProgrammeFigures] = Field(description="年末在保情况")
     standards: list[StandardFigure]
     temporary: TemporaryFigures
@@ -80,4 +79,12 @@ class AssistanceStats(BaseModel):
     paid_total: Money
     helper_ledger: int = Field(description="帮扶人台账在册人数")
     rescues: int = Field(description="流浪乞讨救助人次")
+
+
+class AssistanceStats(AssistanceYear):
+    """``GET /internal/v1/stats?year=``: the year's figures, city-wide and by township, and
+    the year before's (``previous``, for comparisons) from the same call."""
+
+    area_code: AreaCode | None = Field(description="统计范围（空为全市）")
     by_township: list[TownshipFigures]
+    previous: AssistanceYear = Field(description="上年同口径数字")

@@ -73,11 +73,10 @@ class TownshipGovernance(GovernanceCounts):
     boundary_training_batches: int = Field(description="本乡镇人员参加的年内界线勘定培训批次")
 
 
-class GovernanceStats(GovernanceCounts):
-    """``GET /internal/v1/stats?year=``: the year's figures, city-wide and by township."""
+class GovernanceYear(GovernanceCounts):
+    """One year's figures of the city (or of the township asked for)."""
 
     year: int
-    area_code: AreaCode | None = Field(description="统计范围（空为全市）")
     as_of: date = Field(description="统计时点：该年12月31日；当年为今日")
     township_units: int = Field(
         description="乡、镇、街道（年报口径，不含农场、管委会；天门市为25个）"
@@ -93,7 +92,15 @@ class GovernanceStats(GovernanceCounts):
     )
     boundary_training_batches: int = Field(description="年内界线勘定培训批次")
     boundary_training_townships: int = Field(description="年内参加界线勘定培训的乡镇")
+
+
+class GovernanceStats(GovernanceYear):
+    """``GET /internal/v1/stats?year=``: the year's figures, city-wide and by township, and
+    the year before's (``previous``, for comparisons) from the same call."""
+
+    area_code: AreaCode | None = Field(description="统计范围（空为全市）")
     by_township: list[TownshipGovernance] = Field(
         description="按乡级单位分列（统计范围内的全部乡级单位，无数据为0；"
         "村级记录归入所在乡镇，市级记录只计入全市）"
     )
+    previous: GovernanceYear = Field(description="上年同口径数字（统计时点为上年12月31日）")

@@ -76,15 +76,22 @@ class TownshipWelfare(WelfareCounts):
     area_code: AreaCode = Field(description="乡镇（街道）代码")
 
 
-class WelfareStats(WelfareCounts):
-    """``GET /internal/v1/stats?year=``: the year's figures, city-wide and by township."""
+class WelfareYear(WelfareCounts):
+    """One year's figures of the city (or of the area asked for)."""
 
     year: int
-    area_code: AreaCode | None = Field(description="统计范围（空为全市）")
     as_of: date = Field(description="统计时点：该年12月31日；当年为今日")
     standards: list[StandardFigure] = Field(
         description="各项补贴的年度标准（孤儿基本生活费等），较上年增长；统计范围内适用的标准"
     )
+
+
+class WelfareStats(WelfareYear):
+    """``GET /internal/v1/stats?year=``: the year's figures, city-wide and by township, and
+    the year before's (``previous``, for comparisons) from the same call."""
+
+    area_code: AreaCode | None = Field(description="统计范围（空为全市）")
     by_township: list[TownshipWelfare] = Field(
         description="按乡镇（街道）分列（村级记录归入所在乡镇；仅列有数据的乡镇）"
     )
+    previous: WelfareYear = Field(description="上年同口径数字（统计时点为上年12月31日）")

@@ -1,4 +1,7 @@
-"""The year's figures, city-wide and by township, from one aggregate per source."""
+"""The year's figures, city-wide and by township, and the year before's, from one
+aggregate per source covering both years where the source is this package's (enrolments,
+payments); the temporary-assistance, helper-ledger and rescue summaries are asked for
+each year, as are the standards."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -13,6 +16,7 @@ from civil_assistance.stats.repository import StatsRepository
 from civil_assistance.temporary.repository import temporary_stats
 from civil_shared.contracts.assistance import (
     AssistanceStats,
+    AssistanceYear,
     PaidFigure,
     ProgrammeFigures,
     StandardFigure,
@@ -25,12 +29,20 @@ from civil_shared.types import TIANMEN, AreaCode
 ZERO = Decimal("0.00")
 
 
-def _programmes(rows: list[Any]) -> list[ProgrammeFigures]:
+def _programmes(rows: list[Any], *, previous: bool = False) -> list[ProgrammeFigures]:
+    """The programmes enrolled at the end of the year (``previous``: of the year before)."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    prefix = "prev_" if previous else ""
     for row in rows:
+        values = [
+            int(getattr(row, f"{prefix}{name}"))
+            for name in ("households", "persons", "pa_households", "pa_persons")
+        ]
+        if values[0] == 0:  # enrolled only in the other year
+            continue
         figures = totals[row.programme]
-        for i, value in enumerate((row.households, row.persons, row.pa_households, row.pa_persons)):
-            figures[i] += int(value)
+        for i, value in enumerate(values):
+            figures[i] += value
     return [
         ProgrammeFigures(
             programme=programme,
@@ -43,11 +55,30 @@ def _programmes(rows: list[Any]) -> list[ProgrammeFigures]:
     ]
 
 
-def _paid(rows: list[Any]) -> list[PaidFigure]:
+def _paid(rows: list[Any], year: int) -> list[PaidFigure]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
-        totals[row.programme] += row.amount
+        if int(row.year) == year:
+            totals[row.programme] += row.amount
     return [PaidFigure(programme=p, amount=a) for p, a in sorted(totals.items())]
+
+
+async def _standards(session: AsyncSession, year: int) -> list[StandardFigure]:
+    """The city's standards of ``year``, each with its growth on the year before."""
+    listed = await StandardService(session).list_standards(
+        PageParams(limit=100, offset=0), year=year, area_code=TIANMEN
+    )
+    return [
+        StandardFigure(
+            programme=s.programme.value,
+            amount=s.amount,
+            unit=s.unit.value,
+            previous_amount=s.previous_amount,
+            growth_pct=s.growth_pct,
+        )
+        for s in listed.items
+        if s.area_code == TIANMEN
+    ]
 
 
 async def assistance_stats(
@@ -58,15 +89,17 @@ async def assistance_stats(
     enrolled = await repository.enrolment_by_township(year, area)
     paid = await repository.paid_by_township(year, area)
     temporary = await temporary_stats(session, year, area)
+    temporary_before = await temporary_stats(session, year - 1, area)
     helpers = await helper_ledger_stats(session, year, area)
+    helpers_before = await helper_ledger_stats(session, year - 1, area)
     rescues = await rescue_stats(session, year, area)
-    standards = await StandardService(session).list_standards(
-        PageParams(limit=100, offset=0), year=year, area_code=TIANMEN
-    )
+    rescues_before = await rescue_stats(session, year - 1, area)
+    standards = await _standards(session, year)
+    standards_before = await _standards(session, year - 1)
 
     townships = sorted(
-        {r.township for r in enrolled}
-        | {r.township for r in paid}
+        {r.township for r in enrolled if r.households}
+        | {r.township for r in paid if int(r.year) == year}
         | {t.area_code for t in temporary.by_township}
         | {t.area_code for t in helpers.by_township}
         | {t.area_code for t in rescues.by_township}
@@ -74,22 +107,13 @@ async def assistance_stats(
     temporary_by = {t.area_code: t for t in temporary.by_township}
     helpers_by = {t.area_code: t.count for t in helpers.by_township}
     rescues_by = {t.area_code: t.person_times for t in rescues.by_township}
-    paid_figures = _paid(paid)
+    paid_figures = _paid(paid, year)
+    paid_before = _paid(paid, year - 1)
     return AssistanceStats(
         year=year,
         area_code=area_code,
         programmes=_programmes(enrolled),
-        standards=[
-            StandardFigure(
-                programme=s.programme.value,
-                amount=s.amount,
-                unit=s.unit.value,
-                previous_amount=s.previous_amount,
-                growth_pct=s.growth_pct,
-            )
-            for s in standards.items
-            if s.area_code == TIANMEN
-        ],
+        standards=standards,
         temporary=TemporaryFigures(
             cases=temporary.cases,
             total_amount=temporary.total_amount,
@@ -105,7 +129,7 @@ async def assistance_stats(
             TownshipFigures(
                 area_code=AreaCode(township),
                 programmes=_programmes([r for r in enrolled if r.township == township]),
-                paid=_paid([r for r in paid if r.township == township]),
+                paid=_paid([r for r in paid if r.township == township], year),
                 temporary_cases=temporary_by[township].cases if township in temporary_by else 0,
                 temporary_amount=(
                     temporary_by[township].total_amount if township in temporary_by else ZERO
@@ -115,4 +139,20 @@ async def assistance_stats(
             )
             for township in townships
         ],
+        previous=AssistanceYear(
+            year=year - 1,
+            programmes=_programmes(enrolled, previous=True),
+            standards=standards_before,
+            temporary=TemporaryFigures(
+                cases=temporary_before.cases,
+                total_amount=temporary_before.total_amount,
+                average_amount=temporary_before.average_amount,
+                previous_average_amount=temporary_before.previous_average_amount,
+                average_growth_pct=temporary_before.average_growth_pct,
+            ),
+            paid=paid_before,
+            paid_total=sum((p.amount for p in paid_before), ZERO),
+            helper_ledger=helpers_before.active,
+            rescues=rescues_before.person_times,
+        ),
     )

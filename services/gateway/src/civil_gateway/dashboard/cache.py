@@ -1,6 +1,7 @@
 """A short-lived cache of the services' statistics, emptied by the services' writes.
 
-An entry is one service's statistics of one year and area. It is served while
+An entry is one service's statistics of one year and area (with the year before's,
+which come in the same answer). It is served while
 younger than ``GATEWAY_DASHBOARD_CACHE_TTL_S``, and dropped as soon as the
 gateway forwards a write to that service that succeeds (the proxy tells it, see
 :mod:`civil_gateway.routing.writes`); writes that do not pass through the gateway
@@ -21,9 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
-
-from civil_gateway.dashboard.sources import StatsClient
+from civil_shared.clients.stats import Stats, StatsClient
 from civil_shared.types import AreaCode
 
 #: (service, year, area or None for the city)
@@ -32,7 +31,7 @@ CacheKey = tuple[str, int, AreaCode | None]
 
 @dataclass(slots=True)
 class _Entry:
-    stats: BaseModel
+    stats: Stats
     stored_at: float
 
 
@@ -41,10 +40,10 @@ class StatsCache:
     ttl_s: float
     clock: Callable[[], float] = time.monotonic
     _entries: dict[CacheKey, _Entry] = field(default_factory=dict)
-    _calls: dict[CacheKey, asyncio.Task[BaseModel]] = field(default_factory=dict)
+    _calls: dict[CacheKey, asyncio.Task[Stats]] = field(default_factory=dict)
     _generations: dict[str, int] = field(default_factory=dict)
 
-    async def stats(self, client: StatsClient, year: int, area: AreaCode | None) -> BaseModel:
+    async def stats(self, client: StatsClient, year: int, area: AreaCode | None) -> Stats:
         """The statistics, from the cache while fresh, else from the service."""
         if self.ttl_s <= 0:
             return await client.stats(year, area)
@@ -62,7 +61,7 @@ class StatsCache:
         # Shielded: one caller's deadline must not cancel the call the others wait for.
         return await asyncio.shield(call)
 
-    async def _call(self, client: StatsClient, key: CacheKey) -> BaseModel:
+    async def _call(self, client: StatsClient, key: CacheKey) -> Stats:
         service, year, area = key
         generation = self._generations.get(service, 0)
         stats = await client.stats(year, area)
@@ -70,7 +69,7 @@ class StatsCache:
             self._entries[key] = _Entry(stats, self.clock())
         return stats
 
-    def _ended(self, key: CacheKey, call: asyncio.Task[BaseModel]) -> None:
+    def _ended(self, key: CacheKey, call: asyncio.Task[Stats]) -> None:
         if self._calls.get(key) is call:
             del self._calls[key]
         if not call.cancelled():

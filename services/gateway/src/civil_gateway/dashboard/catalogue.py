@@ -26,19 +26,13 @@ from typing import Final, Literal, get_args
 
 from pydantic import BaseModel
 
-from civil_shared.contracts.assistance import AssistanceStats
-from civil_shared.contracts.governance import GovernanceStats
-from civil_shared.contracts.welfare import WelfareStats
+from civil_shared.clients.stats import STATS_CONTRACTS
 
 SourceName = Literal["assistance", "welfare", "governance"]
 Value = int | Decimal
 
 #: The contract each service answers ``/internal/v1/stats`` with.
-CONTRACTS: Final[Mapping[str, type[BaseModel]]] = {
-    "assistance": AssistanceStats,
-    "welfare": WelfareStats,
-    "governance": GovernanceStats,
-}
+CONTRACTS: Final[Mapping[str, type[BaseModel]]] = STATS_CONTRACTS
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from civil_gateway.config import GatewaySettings
 from civil_gateway.dashboard.cache import StatsCache
 from civil_gateway.dashboard.schemas import Dashboard
 from civil_gateway.dashboard.service import build_dashboard, check_year, dashboard_areas
-from civil_gateway.dashboard.sources import sources_of
+from civil_gateway.peers import peers_of
 from civil_gateway.routing.writes import add_write_listener
 from civil_shared.auth import Action, Principal
 from civil_shared.errors import Forbidden
@@ -48,7 +48,7 @@ async def load_dashboard(
     return await build_dashboard(
         year=year,
         areas=areas,
-        sources=sources_of(request),
+        peers=peers_of(request),
         cache=cache,
         deadline_s=settings.dashboard_deadline_s,
     )

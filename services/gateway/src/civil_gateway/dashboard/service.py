@@ -1,8 +1,9 @@
 """The dashboard: the three services' statistics of a year and the year before, at once.
 
-Each service is asked for the year and for the year before (for ``previous``
-and ``growth_pct``), for each area of the caller, all concurrently. A service
-that has not answered every one of its calls within the deadline
+Each service is asked once per area of the caller, all concurrently; its answer
+carries the year's figures and the year before's (``previous``, for the
+indicators' ``previous`` and ``growth_pct``). A service that has not answered
+every one of its calls within the deadline
 (``GATEWAY_DASHBOARD_DEADLINE_S``) is *degraded*: its indicators are left out,
 the others' are served. The figures come through :class:`StatsCache`.
 """
@@ -17,14 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 import structlog
-from pydantic import BaseModel
 
 from civil_gateway.dashboard.cache import StatsCache
 from civil_gateway.dashboard.catalogue import CATALOGUE, Value, read
 from civil_gateway.dashboard.schemas import Dashboard, Indicator, SourceStatus
-from civil_gateway.dashboard.sources import StatsSources
+from civil_gateway.peers import Peers
 from civil_gateway.routing.upstreams import SERVICES, Service
 from civil_shared.auth import Principal
+from civil_shared.clients.stats import Stats
 from civil_shared.errors import Forbidden, NotFound, Unprocessable
 from civil_shared.runtime.internal import InternalServiceError
 from civil_shared.types import TIANMEN, AreaCode, AreaLevel
@@ -86,28 +87,30 @@ def check_year(year: int, today: date) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    """One service's statistics of (year, area), or why it gave none in time."""
+    """One service's statistics of each area (with the year before's), or why it gave none
+    in time."""
 
     service: Service
-    stats: dict[tuple[int, AreaCode | None], BaseModel]
+    stats: dict[AreaCode | None, Stats]
     failure: str | None
 
 
 async def _ask(
     service: Service,
-    sources: StatsSources | None,
+    peers: Peers | None,
     cache: StatsCache,
-    years: Sequence[int],
+    year: int,
     areas: Sequence[AreaCode | None],
     deadline_s: float,
 ) -> _Answer:
-    client = sources.get(service.name) if sources is not None else None
+    peer = peers.get(service.name) if peers is not None else None
+    client = peer.dashboard if peer is not None else None
     if client is None:
         return _Answer(service, {}, "not_configured")
-    wanted = [(year, area) for year in years for area in areas]
+    wanted = list(areas)
     try:
         async with asyncio.timeout(deadline_s):
-            answers = await asyncio.gather(*(cache.stats(client, y, a) for y, a in wanted))
+            answers = await asyncio.gather(*(cache.stats(client, year, a) for a in wanted))
     except TimeoutError:
         log.warning("dashboard_service_late", service=service.name, deadline_s=deadline_s)
         return _Answer(service, {}, "timeout")
@@ -124,10 +127,10 @@ def growth_pct(value: Value | None, previous: Value | None) -> Decimal | None:
     return change.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
-def indicators(
-    source: str, stats: BaseModel, previous: BaseModel, area_code: AreaCode
-) -> list[Indicator]:
-    """Every catalogue figure of ``source``, this year's and the year before's."""
+def indicators(source: str, stats: Stats, area_code: AreaCode) -> list[Indicator]:
+    """Every catalogue figure of ``source``, this year's and (``stats.previous``) the year
+    before's."""
+    previous = stats.previous
     out = []
     for figure in CATALOGUE:
         if figure.source != source:
@@ -153,27 +156,19 @@ async def build_dashboard(
     *,
     year: int,
     areas: Sequence[AreaCode | None],
-    sources: StatsSources | None,
+    peers: Peers | None,
     cache: StatsCache,
     deadline_s: float,
 ) -> Dashboard:
     """Ask the three services concurrently and turn their answers into indicators."""
-    years = (year, year - 1)
     answers = await asyncio.gather(
-        *(_ask(service, sources, cache, years, areas, deadline_s) for service in SERVICES)
+        *(_ask(service, peers, cache, year, areas, deadline_s) for service in SERVICES)
     )
     out: list[Indicator] = []
     for area in areas:
         for answer in answers:
             if answer.failure is None:
-                out.extend(
-                    indicators(
-                        answer.service.name,
-                        answer.stats[(year, area)],
-                        answer.stats[(year - 1, area)],
-                        area or TIANMEN,
-                    )
-                )
+                out.extend(indicators(answer.service.name, answer.stats[area], area or TIANMEN))
     return Dashboard(
         year=year,
         area_codes=[area or TIANMEN for area in areas],

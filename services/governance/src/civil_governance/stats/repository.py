@@ -1,7 +1,8 @@
 """The year's figures as SQL aggregates, grouped by township (the first 9 digits).
 
 Two statements, each a UNION ALL of small aggregates whose rows are
-``(figure, township, n)``:
+``(figure, township, n, previous)``: ``n`` the year's figure, ``previous`` the year
+before's, from the same pass (an aggregate ``FILTER`` per year's condition):
 
 * :meth:`StatsRepository.record_counts`: figures where each record lies in one
   township, so the city's figure is the sum of the rows. A NULL township is a
@@ -12,6 +13,7 @@ Two statements, each a UNION ALL of small aggregates whose rows are
   beside them, the ``TOWNSHIP_*`` figures: each township's lines and batches.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -76,29 +78,45 @@ def in_year(column: Any, year: int) -> ColumnElement[bool]:
     return and_(column >= date(year, 1, 1), column < date(year + 1, 1, 1))
 
 
+@dataclass(frozen=True, slots=True)
+class Years:
+    """A record's condition of counting in the year (``now``) and in the year before."""
+
+    now: ColumnElement[bool]
+    before: ColumnElement[bool]
+
+
+#: A register counted as it stands now: the same in both years.
+ALWAYS = Years(true(), true())
+
+
+def _counts(years: Years, counted: Any) -> tuple[Any, Any]:
+    count = func.count(func.distinct(counted)) if counted is not None else func.count()
+    return count.filter(years.now).label("n"), count.filter(years.before).label("previous")
+
+
 def _by_township(
-    name: str, where: Any, *conditions: Any, counted: Any = None
-) -> Select[str, str, int]:
-    """``(name, township, n)`` grouped by the township ``where`` (a 9-digit expression)."""
+    name: str, where: Any, years: Years, *conditions: Any, counted: Any = None
+) -> Select[str, str, int, int]:
+    """``(name, township, n, previous)`` grouped by the township ``where`` (a 9-digit
+    expression)."""
     return (
         select(
-            literal(name, String).label("figure"),
-            where.label("township"),
-            (func.count(func.distinct(counted)) if counted is not None else func.count()).label(
-                "n"
-            ),
+            literal(name, String).label("figure"), where.label("township"), *_counts(years, counted)
         )
-        .where(*conditions)
+        .where(*conditions, or_(years.now, years.before))
         .group_by(where)
     )
 
 
-def _once(name: str, *conditions: Any, counted: Any = None) -> Select[str, str, int]:
-    """``(name, NULL, n)``: a figure counted once for the whole scope."""
+def _once(
+    name: str, years: Years, *conditions: Any, counted: Any = None
+) -> Select[str, str, int, int]:
+    """``(name, NULL, n, previous)``: a figure counted once for the whole scope."""
     return select(
         literal(name, String).label("figure"),
         cast(null(), String).label("township"),
-        (func.count(func.distinct(counted)) if counted is not None else func.count()).label("n"),
+        *_counts(years, counted),
     ).where(*conditions)
 
 
@@ -115,8 +133,11 @@ class StatsRepository:
         )
         return list((await self.session.execute(query)).all())
 
-    async def record_counts(self, year: int, on: date, area_code: str | None) -> list[Any]:
-        """``(figure, township, n)``, ``figure`` named as the contract's field: the
+    async def record_counts(
+        self, year: int, on: date, before: date, area_code: str | None
+    ) -> list[Any]:
+        """``(figure, township, n, previous)``, ``figure`` named as the contract's field
+        (``n`` for ``year`` on ``on``, ``previous`` for the year before on ``before``): the
         communities by the kind of their division, pilots designated by ``year``,
         councils established by ``on`` and communities whose three are complete by then,
         the year's meetings and covenant versions adopted, illegal organisations
@@ -125,38 +146,57 @@ class StatsRepository:
         in_area = within(Community.area_code, area_code)
         # The type is the division's (社区 or 村), as the communities' own list reads it.
         communities = [
-            _by_township(name, community_township, Division.kind == kind.value, in_area).join_from(
-                Community, Division, Division.code == Community.area_code
-            )
+            _by_township(
+                name, community_township, ALWAYS, Division.kind == kind.value, in_area
+            ).join_from(Community, Division, Division.code == Community.area_code)
             for name, kind in (
                 ("communities_urban", DivisionKind.COMMUNITY),
                 ("communities_rural", DivisionKind.VILLAGE),
             )
         ]
-        pilots = _by_township("pilots", community_township, Community.pilot_year <= year, in_area)
-        established = and_(Council.established_date <= on, within(Council.area_code, area_code))
-        councils = _by_township("councils", township(Council.area_code), established)
+        pilots = _by_township(
+            "pilots",
+            community_township,
+            Years(Community.pilot_year <= year, Community.pilot_year <= year - 1),
+            in_area,
+        )
+        established = Years(Council.established_date <= on, Council.established_date <= before)
+        in_council_area = within(Council.area_code, area_code)
+        councils = _by_township(
+            "councils", township(Council.area_code), established, in_council_area
+        )
         complete = (
-            select(Council.area_code)
-            .where(established)
+            select(
+                Council.area_code,
+                func.count().filter(established.now).label("now"),
+                func.count().filter(established.before).label("before"),
+            )
+            .where(in_council_area, or_(established.now, established.before))
             .group_by(Council.area_code)
-            # (area_code, kind) is unique: as many rows as kinds means all three.
-            .having(func.count() == len(CouncilKind))
             .subquery("complete")
         )
+        # (area_code, kind) is unique: as many councils as kinds means all three.
         three_councils = _by_township(
-            "communities_with_three_councils", township(complete.c.area_code)
+            "communities_with_three_councils",
+            township(complete.c.area_code),
+            Years(complete.c.now == len(CouncilKind), complete.c.before == len(CouncilKind)),
         ).select_from(complete)
         meetings = _by_township(
             "council_meetings",
             township(Council.area_code),
-            in_year(CouncilMeeting.meeting_date, year),
-            within(Council.area_code, area_code),
+            Years(
+                in_year(CouncilMeeting.meeting_date, year),
+                in_year(CouncilMeeting.meeting_date, year - 1),
+            ),
+            in_council_area,
         ).join_from(CouncilMeeting, Council, CouncilMeeting.council_id == Council.id)
         covenants = _by_township(
             "covenants_adopted",
             township(CovenantVersion.area_code),
-            in_year(CovenantVersion.adopted_date, year),
+            Years(
+                in_year(CovenantVersion.adopted_date, year),
+                in_year(CovenantVersion.adopted_date, year - 1),
+            ),
             within(CovenantVersion.area_code, area_code),
         )
         case = IllegalOrganisationCase
@@ -164,8 +204,8 @@ class StatsRepository:
             _by_township(
                 name,
                 case.township_code,
+                Years(in_year(case.outcome_date, year), in_year(case.outcome_date, year - 1)),
                 case.outcome == outcome.value,
-                in_year(case.outcome_date, year),
                 within(case.township_code, area_code),
             )
             for name, outcome in (
@@ -178,8 +218,11 @@ class StatsRepository:
         )
         return list((await self.session.execute(query)).all())
 
-    async def area_counts(self, year: int, on: date, area_code: str | None) -> list[Any]:
-        """``(figure, township, n)``: with a NULL township, the figures counted once for
+    async def area_counts(
+        self, year: int, on: date, before: date, area_code: str | None
+    ) -> list[Any]:
+        """``(figure, township, n, previous)`` (as :meth:`record_counts`): with a NULL
+        township, the figures counted once for
         the scope (township-level units, 25 and all; boundary lines and those surveyed;
         the year's training batches and the townships they trained); with a township,
         that township's lines, surveyed lines and batches (``TOWNSHIP_*``)."""
@@ -187,32 +230,37 @@ class StatsRepository:
         units = [
             _once(
                 "township_units",
+                ALWAYS,
                 unit.level == AreaLevel.TOWNSHIP.value,
                 unit.kind.in_([k.value for k in REPORTED_TOWNSHIP_KINDS]),
                 within(unit.code, area_code),
             ),
             _once(
                 "township_units_all",
+                ALWAYS,
                 unit.level == AreaLevel.TOWNSHIP.value,
                 within(unit.code, area_code),
             ),
         ]
 
         line = BoundaryLine
-        surveyed = and_(
-            line.survey_status.in_([s.value for s in SURVEYED_STATES]), line.surveyed_date <= on
+        settled = line.survey_status.in_([s.value for s in SURVEYED_STATES])
+        surveyed = Years(
+            and_(settled, line.surveyed_date <= on), and_(settled, line.surveyed_date <= before)
         )
         touching = or_(
             within(line.township_a_code, area_code), within(line.township_b_code, area_code)
         )
         lines = [
             # FROM named: without a scope, no condition names the table.
-            _once("boundary_lines", touching).select_from(line),
-            _once("boundary_lines_surveyed", touching, surveyed).select_from(line),
+            _once("boundary_lines", ALWAYS, touching).select_from(line),
+            _once("boundary_lines_surveyed", surveyed, touching).select_from(line),
         ]
         # Each line under both of its townships: one part a side.
         for side in (line.township_a_code, line.township_b_code):
-            lines.append(_by_township(TOWNSHIP_BOUNDARY_LINES, side, within(side, area_code)))
+            lines.append(
+                _by_township(TOWNSHIP_BOUNDARY_LINES, side, ALWAYS, within(side, area_code))
+            )
             lines.append(
                 _by_township(
                     TOWNSHIP_BOUNDARY_LINES_SURVEYED, side, surveyed, within(side, area_code)
@@ -220,17 +268,20 @@ class StatsRepository:
             )
 
         batch, attended = BoundaryTraining, BoundaryTrainingTownship
-        held = and_(in_year(batch.held_date, year), within(attended.township_code, area_code))
+        held = Years(in_year(batch.held_date, year), in_year(batch.held_date, year - 1))
+        attending = within(attended.township_code, area_code)
         joined = (batch, attended, attended.training_id == batch.id)
         training = [
             # A batch counts once however many of the scope's townships it trained.
-            _once("boundary_training_batches", held, counted=batch.id).join_from(*joined),
-            _once("boundary_training_townships", held, counted=attended.township_code).join_from(
+            _once("boundary_training_batches", held, attending, counted=batch.id).join_from(
                 *joined
             ),
-            _by_township(TOWNSHIP_TRAINING_BATCHES, attended.township_code, held).join_from(
-                *joined
-            ),
+            _once(
+                "boundary_training_townships", held, attending, counted=attended.township_code
+            ).join_from(*joined),
+            _by_township(
+                TOWNSHIP_TRAINING_BATCHES, attended.township_code, held, attending
+            ).join_from(*joined),
         ]
         query = union_all(*units, *lines, *training)
         return list((await self.session.execute(query)).all())

@@ -13,13 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_governance.charity.repository import donation_stats
+from civil_governance.charity.schemas import DonationStats
 from civil_governance.organisations.areas import unknown_township
 from civil_governance.organisations.repository import organisation_stats
-from civil_governance.organisations.schemas import REGISTERED_ORG_TYPES, OrgStatus
+from civil_governance.organisations.schemas import (
+    REGISTERED_ORG_TYPES,
+    OrganisationStats,
+    OrgStatus,
+)
 from civil_governance.stats.repository import (
     REPORTED_TOWNSHIP_KINDS,
     TOWNSHIP_BOUNDARY_LINES,
@@ -28,11 +34,13 @@ from civil_governance.stats.repository import (
     StatsRepository,
 )
 from civil_governance.volunteers.repository import volunteer_stats
+from civil_governance.volunteers.schemas import VolunteerStats
 from civil_governance.volunteers.workdays import today as beijing_today
 from civil_shared.contracts.divisions import DivisionKind
 from civil_shared.contracts.governance import (
     DonationFigure,
     GovernanceStats,
+    GovernanceYear,
     OrganisationFigure,
     TownshipGovernance,
 )
@@ -113,25 +121,19 @@ class Figures:
         }
 
 
-async def governance_stats(
-    session: AsyncSession, year: int, area_code: AreaCode | None, today: date | None = None
-) -> GovernanceStats:
-    as_of = statistics_date(year, today or beijing_today())
-    area = scope(area_code)
-    repository = StatsRepository(session)
-    townships = await repository.townships(area)
-    if area is not None and not townships:
-        raise unknown_township(area)
-    records = await repository.record_counts(year, as_of, area)
-    once = await repository.area_counts(year, as_of, area)
-    organisations = await organisation_stats(session, year, area)
-    donations = await donation_stats(session, year, area)
-    volunteers = await volunteer_stats(session, year, area)
-
-    # Keyed by township; None holds the city-level records.
+def _figures(
+    records: list[Any],
+    organisations: OrganisationStats,
+    donations: DonationStats,
+    volunteers: VolunteerStats,
+    *,
+    previous: bool,
+) -> dict[str | None, Figures]:
+    """One year's figures by township (None: the city-level records); ``previous`` reads
+    the year before's column of the two-year aggregates."""
     by: dict[str | None, Figures] = defaultdict(Figures)
     for row in records:
-        by[row.township].counts[row.figure] += row.n
+        by[row.township].counts[row.figure] += row.previous if previous else row.n
     for o in organisations.registered_by_township:
         by[str(o.township_code) if o.township_code else None].organisations += o.count
     for d in donations.by_township:
@@ -141,25 +143,32 @@ async def governance_stats(
         figures.volunteers_registered += v.volunteers_registered
         figures.volunteers_with_hours += v.volunteers_with_hours
         figures.volunteer_hours += v.service_hours
-    scope_counts: dict[str, int] = defaultdict(int)
-    township_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in once:
-        if row.township is None:
-            scope_counts[row.figure] += row.n
-        else:
-            township_counts[row.township][row.figure] += row.n
+    return by
 
+
+def _city(by: dict[str | None, Figures]) -> Figures:
     city = Figures()
     for figures in by.values():
         city.add(figures)
+    return city
+
+
+def _year(
+    year: int,
+    as_of: date,
+    city: Figures,
+    scope_counts: dict[str, int],
+    organisations: OrganisationStats,
+    donations: DonationStats,
+) -> dict[str, Any]:
+    """The fields of the contract's ``GovernanceYear`` for the scope."""
     by_type_status = {(o.org_type, o.status): o.count for o in organisations.by_type_and_status}
-    return GovernanceStats(
-        year=year,
-        area_code=AreaCode(area) if area else None,
-        as_of=as_of,
-        township_units=scope_counts["township_units"],
-        township_units_all=scope_counts["township_units_all"],
-        organisations_by_type=[
+    return {
+        "year": year,
+        "as_of": as_of,
+        "township_units": scope_counts["township_units"],
+        "township_units_all": scope_counts["township_units_all"],
+        "organisations_by_type": [
             OrganisationFigure(
                 org_type=org_type.value,
                 status=status.value,
@@ -168,14 +177,57 @@ async def governance_stats(
             for org_type in REGISTERED_ORG_TYPES
             for status in OrgStatus
         ],
-        donations=[
+        "donations": [
             DonationFigure(purpose=p.purpose.value, count=p.donations, amount=p.total)
             for p in donations.by_purpose
         ],
-        boundary_lines=scope_counts["boundary_lines"],
-        boundary_lines_surveyed=scope_counts["boundary_lines_surveyed"],
-        boundary_training_batches=scope_counts["boundary_training_batches"],
-        boundary_training_townships=scope_counts["boundary_training_townships"],
+        "boundary_lines": scope_counts["boundary_lines"],
+        "boundary_lines_surveyed": scope_counts["boundary_lines_surveyed"],
+        "boundary_training_batches": scope_counts["boundary_training_batches"],
+        "boundary_training_townships": scope_counts["boundary_training_townships"],
+        **city.fields(),
+    }
+
+
+async def governance_stats(
+    session: AsyncSession, year: int, area_code: AreaCode | None, today: date | None = None
+) -> GovernanceStats:
+    """The figures of ``year`` for the scope and by township, and the year before's
+    (``previous``, on 31 December of that year): the registers' counts of both years from
+    the same two statements, the organisations', donations' and volunteers' summaries
+    asked for each year."""
+    as_of = statistics_date(year, today or beijing_today())
+    before = date(year - 1, 12, 31)
+    area = scope(area_code)
+    repository = StatsRepository(session)
+    townships = await repository.townships(area)
+    if area is not None and not townships:
+        raise unknown_township(area)
+    records = await repository.record_counts(year, as_of, before, area)
+    once = await repository.area_counts(year, as_of, before, area)
+    organisations = await organisation_stats(session, year, area)
+    organisations_before = await organisation_stats(session, year - 1, area)
+    donations = await donation_stats(session, year, area)
+    donations_before = await donation_stats(session, year - 1, area)
+    volunteers = await volunteer_stats(session, year, area)
+    volunteers_before = await volunteer_stats(session, year - 1, area)
+
+    by = _figures(records, organisations, donations, volunteers, previous=False)
+    by_before = _figures(
+        records, organisations_before, donations_before, volunteers_before, previous=True
+    )
+    scope_counts: dict[str, int] = defaultdict(int)
+    scope_before: dict[str, int] = defaultdict(int)
+    township_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in once:
+        if row.township is None:
+            scope_counts[row.figure] += row.n
+            scope_before[row.figure] += row.previous
+        else:
+            township_counts[row.township][row.figure] += row.n
+
+    return GovernanceStats(
+        area_code=AreaCode(area) if area else None,
         by_township=[
             TownshipGovernance(
                 area_code=AreaCode(code),
@@ -189,5 +241,15 @@ async def governance_stats(
             )
             for code, name, kind in townships
         ],
-        **city.fields(),
+        previous=GovernanceYear(
+            **_year(
+                year - 1,
+                before,
+                _city(by_before),
+                scope_before,
+                organisations_before,
+                donations_before,
+            )
+        ),
+        **_year(year, as_of, _city(by), scope_counts, organisations, donations),
     )

@@ -1,10 +1,13 @@
 """The registers' figures as SQL aggregates, grouped by township (the first 9 digits).
 
-Each method is one statement: the registers' counts at a date, the persons of every
-subsidy in a month, and the money of the year's paid runs. A township-level record
-(9 digits) groups under itself.
+Each method is one statement covering the year and the year before at once: the
+registers' counts at the two statistics dates and the persons of every subsidy in the
+two months (one pass over each register, an aggregate ``FILTER`` per date: columns
+``n`` and ``previous``), and the money of the two years' paid runs (grouped by year).
+A township-level record (9 digits) groups under itself.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -61,16 +64,26 @@ def within(column: Any, area_code: str | None) -> ColumnElement[bool]:
     return column.startswith(area_code, autoescape=True) if area_code else true()
 
 
-def _counted(name: str, area_column: Any, counted: Any, *conditions: Any) -> Any:
-    """``(figure, township, n)``: distinct ``counted`` per township where ``conditions``."""
+def _counted(
+    name: str,
+    area_column: Any,
+    counted: Any,
+    this_year: ColumnElement[bool],
+    year_before: ColumnElement[bool],
+    *conditions: Any,
+) -> Any:
+    """``(figure, township, n, previous)``: distinct ``counted`` per township where
+    ``conditions`` and, for ``n``, ``this_year``, for ``previous``, ``year_before``."""
     where = township(area_column)
+    distinct = func.count(func.distinct(counted))
     return (
         select(
             literal(name, String).label("figure"),
             where.label("township"),
-            func.count(func.distinct(counted)).label("n"),
+            distinct.filter(this_year).label("n"),
+            distinct.filter(year_before).label("previous"),
         )
-        .where(*conditions)
+        .where(*conditions, or_(this_year, year_before))
         .group_by(where)
     )
 
@@ -98,49 +111,66 @@ def _disability_grant_covering(month: str) -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A statistics date and the left-behind rule of its year (None: not set)."""
+
+    on: date
+    left_behind_rule: AreaValues | None
+
+
 class StatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def register_counts(
-        self, on: date, left_behind_rule: AreaValues | None, area_code: str | None
-    ) -> list[Any]:
-        """``(figure, township, n)``: left-behind elderly (registered by ``on``, not left by
-        then, and qualifying on ``on`` under the area's rule; none without a rule), and the
-        left-behind and the hardship children with a file open on ``on`` (a child of both
-        kinds in both)."""
+    async def register_counts(self, now: Dated, before: Dated, area_code: str | None) -> list[Any]:
+        """``(figure, township, n, previous)``: left-behind elderly (registered by the date,
+        not left by then, and qualifying on it under the area's rule of its year; none
+        without a rule), and the left-behind and the hardship children with a file open on
+        the date (a child of both kinds in both); ``n`` on ``now``, ``previous`` on
+        ``before``."""
         elder, f = LeftBehindElder, ChildFile
+
+        def elder_on(dated: Dated) -> ColumnElement[bool]:
+            on, rule = dated.on, dated.left_behind_rule
+            return and_(
+                elder.registered_date <= on,
+                or_(elder.status == ElderStatus.ACTIVE.value, elder.left_date > on),
+                qualifies_on(on, rule) if rule is not None else false(),
+            )
+
         elders = _counted(
             LEFT_BEHIND_ELDERLY,
             elder.area_code,
             elder.id,
-            elder.registered_date <= on,
-            or_(elder.status == ElderStatus.ACTIVE.value, elder.left_date > on),
-            qualifies_on(on, left_behind_rule) if left_behind_rule is not None else false(),
+            elder_on(now),
+            elder_on(before),
             within(elder.area_code, area_code),
         )
-        left_behind = _counted(
-            LEFT_BEHIND_CHILDREN,
-            f.area_code,
-            f.id,
-            _child_on_file(on, (ChildCategory.LEFT_BEHIND, ChildCategory.BOTH)),
-            within(f.area_code, area_code),
-        )
-        hardship = _counted(
-            HARDSHIP_CHILDREN,
-            f.area_code,
-            f.id,
-            _child_on_file(on, (ChildCategory.HARDSHIP, ChildCategory.BOTH)),
-            within(f.area_code, area_code),
-        )
-        query = union_all(elders, left_behind, hardship)
+        children = [
+            _counted(
+                name,
+                f.area_code,
+                f.id,
+                _child_on_file(now.on, categories),
+                _child_on_file(before.on, categories),
+                within(f.area_code, area_code),
+            )
+            for name, categories in (
+                (LEFT_BEHIND_CHILDREN, (ChildCategory.LEFT_BEHIND, ChildCategory.BOTH)),
+                (HARDSHIP_CHILDREN, (ChildCategory.HARDSHIP, ChildCategory.BOTH)),
+            )
+        ]
+        query = union_all(elders, *children)
         return list((await self.session.execute(query)).all())
 
-    async def subsidy_persons(self, period: Period, area_code: str | None) -> list[Any]:
-        """``(figure, township, n)`` with ``figure`` a ``Subsidy`` value: the persons whose
-        entitlement covers ``period``, by each register's own rule of months and status
-        (the amounts play no part: a count needs no parameter)."""
-        month = str(period)
+    async def subsidy_persons(
+        self, now: Period, before: Period, area_code: str | None
+    ) -> list[Any]:
+        """``(figure, township, n, previous)`` with ``figure`` a ``Subsidy`` value: the
+        persons whose entitlement covers ``now`` (``n``) and ``before`` (``previous``), by
+        each register's own rule of months and status (the amounts play no part: a count
+        needs no parameter)."""
         high_age, hard_up = HighAgeAllowance, HardUpElderSubsidy
         support, grant, person = ChildSupportCase, DisabilitySubsidyGrant, DisabledPerson
         parts: list[Any] = [
@@ -148,7 +178,8 @@ class StatsRepository:
                 Subsidy.HIGH_AGE.value,
                 high_age.area_code,
                 high_age.id_number,
-                high_age_payable_in(period),
+                high_age_payable_in(now),
+                high_age_payable_in(before),
                 within(high_age.area_code, area_code),
             )
         ]
@@ -158,8 +189,9 @@ class StatsRepository:
                     subsidy.value,
                     hard_up.area_code,
                     hard_up.id_number,
+                    hard_up_payable_in(now),
+                    hard_up_payable_in(before),
                     hard_up.kind == subsidy.value,
-                    hard_up_payable_in(period),
                     within(hard_up.area_code, area_code),
                 )
             )
@@ -173,9 +205,10 @@ class StatsRepository:
                     subsidy.value,
                     support.area_code,
                     support.id_number,
+                    covering(str(now)),
+                    covering(str(before)),
                     support.scheme == scheme.value,
                     support.orphan_kind == kind.value if kind is not None else true(),
-                    covering(month),
                     within(support.area_code, area_code),
                 )
             )
@@ -188,21 +221,24 @@ class StatsRepository:
                     subsidy.value,
                     person.area_code,
                     person.id,
+                    _disability_grant_covering(str(now)),
+                    _disability_grant_covering(str(before)),
                     person.id == grant.person_id,
                     grant.subsidy == which.value,
-                    _disability_grant_covering(month),
                     within(person.area_code, area_code),
                 )
             )
         return list((await self.session.execute(union_all(*parts))).all())
 
     async def paid(self, year: int, area_code: str | None) -> list[Any]:
-        """``(subsidy, township, amount, person_months)``: the lines of the year's paid runs,
-        by the village each line was paid in."""
+        """``(year, subsidy, township, amount, person_months)``: the lines of the paid runs
+        of ``year`` and the year before, by year and the village each line was paid in."""
         run, line = DisbursementRun, DisbursementLine
         where = township(line.area_code)
+        run_year = func.left(run.period, 4)
         query = (
             select(
+                run_year.label("year"),
                 run.programme.label("subsidy"),
                 where.label("township"),
                 func.sum(line.amount).label("amount"),
@@ -211,9 +247,9 @@ class StatsRepository:
             .join(line, line.run_id == run.id)
             .where(
                 run.status == PAID,
-                run.period.startswith(f"{year}-"),
+                or_(run.period.startswith(f"{year}-"), run.period.startswith(f"{year - 1}-")),
                 within(line.area_code, area_code),
             )
-            .group_by(run.programme, where)
+            .group_by(run_year, run.programme, where)
         )
         return list((await self.session.execute(query)).all())

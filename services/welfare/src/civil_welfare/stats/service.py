@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,16 +23,21 @@ from civil_shared.contracts.welfare import (
     SubsidyFigures,
     TownshipWelfare,
     WelfareStats,
+    WelfareYear,
 )
 from civil_shared.errors import Unprocessable
 from civil_shared.types import TIANMEN, AreaCode, Period
 from civil_welfare.children.support.service import values_in_force
 from civil_welfare.elderly.repository import MIN_MONTHS
 from civil_welfare.funeral.repository import cemetery_stats, waiver_totals
+from civil_welfare.funeral.schemas import CemeteryStats, WaiverTotals
 from civil_welfare.institutions.repository import closure_summary, institution_summary
-from civil_welfare.stats.repository import LEFT_BEHIND_ELDERLY, StatsRepository
+from civil_welfare.institutions.schemas import ClosureSummary, InstitutionSummary
+from civil_welfare.parameters.by_area import AreaValues
+from civil_welfare.stats.repository import LEFT_BEHIND_ELDERLY, Dated, StatsRepository
 from civil_welfare.stats.standards import standard_figures
 from civil_welfare.subsidy_runs.schemas import Subsidy
+from civil_welfare.visits.schemas import VisitSummary
 from civil_welfare.visits.service import visit_summary
 from civil_welfare.workforce.repository import workforce_counts
 from civil_welfare.workforce.schemas import WorkerRole
@@ -133,36 +139,53 @@ class Figures:
         }
 
 
-async def welfare_stats(
-    session: AsyncSession, year: int, area_code: AreaCode | None, today: date | None = None
-) -> WelfareStats:
-    as_of = statistics_date(year, today or date.today())
-    area = str(area_code) if area_code else None
-    repository = StatsRepository(session)
-    # The left-behind rule of the year; unset, the count is unknown (never guessed).
-    rule = await values_in_force(session, [MIN_MONTHS], year)
-    registers = await repository.register_counts(as_of, rule, area)
-    persons = await repository.subsidy_persons(Period.of(as_of), area)
-    paid = await repository.paid(year, area)
-    workforce = await workforce_counts(session, year, area, on=as_of)
-    institutions = await institution_summary(session, area_code=area)
-    closures = await closure_summary(session, year, area_code=area)
-    waivers = await waiver_totals(
-        session, Period(f"{year}-01"), Period(f"{year}-12"), area_code=area
-    )
-    cemeteries = await cemetery_stats(session, year, area_code=area)
-    visits = await visit_summary(session, year, on=as_of, area_code=area)
-    standards = await standard_figures(session, year, area or str(TIANMEN))
+@dataclass(frozen=True, slots=True)
+class _YearEvents:
+    """The parts asked of other packages for one year (their own aggregates)."""
 
+    workforce: list[Any]
+    closures: ClosureSummary
+    waivers: WaiverTotals
+    cemeteries: CemeteryStats
+    visits: VisitSummary
+
+
+async def _year_events(
+    session: AsyncSession, year: int, as_of: date, area: str | None
+) -> _YearEvents:
+    return _YearEvents(
+        workforce=list(await workforce_counts(session, year, area, on=as_of)),
+        closures=await closure_summary(session, year, area_code=area),
+        waivers=await waiver_totals(
+            session, Period(f"{year}-01"), Period(f"{year}-12"), area_code=area
+        ),
+        cemeteries=await cemetery_stats(session, year, area_code=area),
+        visits=await visit_summary(session, year, on=as_of, area_code=area),
+    )
+
+
+def _by_township(
+    year: int,
+    registers: list[Any],
+    persons: list[Any],
+    paid: list[Any],
+    institutions: InstitutionSummary,
+    events: _YearEvents,
+    *,
+    previous: bool,
+) -> dict[str, Figures]:
+    """One year's figures by township; ``previous`` reads the year before's columns of the
+    two-year aggregates."""
     by: dict[str, Figures] = defaultdict(Figures)
     for row in registers:
-        by[row.township].counts[row.figure] += row.n
+        by[row.township].counts[row.figure] += row.previous if previous else row.n
     for row in persons:
-        by[row.township].persons[row.figure] += row.n
+        by[row.township].persons[row.figure] += row.previous if previous else row.n
     for row in paid:
-        by[row.township].paid[row.subsidy] += row.amount
-        by[row.township].person_months[row.subsidy] += int(row.person_months)
-    for township, role, active, trained in workforce:
+        if int(row.year) == year:
+            by[row.township].paid[row.subsidy] += row.amount
+            by[row.township].person_months[row.subsidy] += int(row.person_months)
+    for township, role, active, trained in events.workforce:
         name = "child_directors" if role == WorkerRole.DIRECTOR.value else "child_supervisors"
         by[township].counts[name] += active
         by[township].counts[f"{name}_trained"] += trained
@@ -172,34 +195,67 @@ async def welfare_stats(
         counts["institution_residents"] += t.residents
         counts["institution_staff"] += t.staff
         counts["disabled_tekun_residents"] += t.disabled_tekun_residents
-    for c in closures.by_township:
+    for c in events.closures.by_township:
         counts = by[str(c.area_code)].counts
         counts["closed_management_institutions"] += c.institutions
         counts["closed_management_residents"] += c.residents_inside
         counts["closed_management_staff"] += c.staff_inside
         counts["closed_management_infections"] += c.infections
-    for w in waivers.by_township:
+    for w in events.waivers.by_township:
         by[str(w.area_code)].counts["funeral_waivers"] += w.cases
         by[str(w.area_code)].waiver_amount += w.amount
-    for m in cemeteries.by_township:
+    for m in events.cemeteries.by_township:
         by[str(m.area_code)].counts["cemeteries"] += m.built
         by[str(m.area_code)].counts["cemeteries_built_in_year"] += m.built_in_year
-
-    for v in visits.by_township:
+    for v in events.visits.by_township:
         by[str(v.area_code)].counts["visits_made"] += v.visits_made
         by[str(v.area_code)].counts[VISITS_OVERDUE] += v.overdue or 0
+    return by
 
-    unknown = frozenset(
-        name
-        for name, known in (
-            (LEFT_BEHIND_ELDERLY, rule is not None),
-            (VISITS_OVERDUE, visits.overdue is not None),
-        )
-        if not known
+
+def _unknown(rule: AreaValues | None, events: _YearEvents) -> frozenset[str]:
+    known = (
+        (LEFT_BEHIND_ELDERLY, rule is not None),
+        (VISITS_OVERDUE, events.visits.overdue is not None),
     )
+    return frozenset(name for name, is_known in known if not is_known)
+
+
+def _city(by: dict[str, Figures]) -> Figures:
     city = Figures()
     for figures in by.values():
         city.add(figures)
+    return city
+
+
+async def welfare_stats(
+    session: AsyncSession, year: int, area_code: AreaCode | None, today: date | None = None
+) -> WelfareStats:
+    """The figures of ``year`` by township and for the scope, and the year before's
+    (``previous``, on 31 December of that year) from the same aggregates."""
+    as_of = statistics_date(year, today or date.today())
+    before = date(year - 1, 12, 31)
+    area = str(area_code) if area_code else None
+    repository = StatsRepository(session)
+    # The left-behind rule of each year; unset, the count is unknown (never guessed).
+    rule = await values_in_force(session, [MIN_MONTHS], year)
+    rule_before = await values_in_force(session, [MIN_MONTHS], year - 1)
+    registers = await repository.register_counts(
+        Dated(as_of, rule), Dated(before, rule_before), area
+    )
+    persons = await repository.subsidy_persons(Period.of(as_of), Period.of(before), area)
+    paid = await repository.paid(year, area)
+    # The register keeps no history of institutions: both years show them as they are now.
+    institutions = await institution_summary(session, area_code=area)
+    standards, standards_before = await standard_figures(session, year, area or str(TIANMEN))
+    events = await _year_events(session, year, as_of, area)
+    events_before = await _year_events(session, year - 1, before, area)
+
+    by = _by_township(year, registers, persons, paid, institutions, events, previous=False)
+    unknown = _unknown(rule, events)
+    city_before = _city(
+        _by_township(year - 1, registers, persons, paid, institutions, events_before, previous=True)
+    )
     return WelfareStats(
         year=year,
         area_code=area_code,
@@ -209,5 +265,11 @@ async def welfare_stats(
             TownshipWelfare(area_code=AreaCode(township), **by[township].fields(unknown))
             for township in sorted(by)
         ],
-        **city.fields(unknown),
+        previous=WelfareYear(
+            year=year - 1,
+            as_of=before,
+            standards=standards_before,
+            **city_before.fields(_unknown(rule_before, events_before)),
+        ),
+        **_city(by).fields(unknown),
     )

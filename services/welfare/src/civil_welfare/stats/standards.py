@@ -1,13 +1,17 @@
 """The monthly standards of the welfare subsidies in a year, with growth on the year before."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
+from sqlalchemy import Integer, column, func, select, values
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.contracts.welfare import StandardFigure
+from civil_shared.types import AreaCode
 from civil_welfare.children.orphans.standards import growth_pct
 from civil_welfare.parameters.keys import ParameterKey
-from civil_welfare.parameters.service import find_parameter
+from civil_welfare.parameters.models import WelfareParameter
 
 #: The amounts paid per person and month, the orphan standards first (the report's order).
 STANDARD_KEYS: tuple[ParameterKey, ...] = (
@@ -23,34 +27,51 @@ STANDARD_KEYS: tuple[ParameterKey, ...] = (
 )
 
 
-async def _in_force(
-    session: AsyncSession, key: ParameterKey, year: int, area_code: str
-) -> Decimal | None:
-    """The value ``parameter_value`` would use (latest year up to ``year``, most specific
-    area), or None when none is set: a statistic shows an unset standard as unknown."""
-    found = await find_parameter(session, key, year, area_code)
-    return found.value if found is not None else None
+async def values_in_years(
+    session: AsyncSession, years: Sequence[int], area_code: str
+) -> dict[tuple[str, int], Decimal]:
+    """``{(key, year): value}`` of every standard in force in each of ``years`` for
+    ``area_code``; a standard not set is absent (shown as unknown, never guessed).
+
+    The parameter store's own rule (the latest year up to the year asked, then the most
+    specific area on the code's path), for every key and year in one statement.
+    """
+    p = WelfareParameter
+    wanted = values(column("year", Integer), name="wanted").data([(y,) for y in years])
+    query = (
+        select(p.key, wanted.c.year, p.value)
+        .select_from(p)
+        .join(wanted, p.year <= wanted.c.year)
+        .where(
+            p.key.in_([k.value for k in STANDARD_KEYS]),
+            p.area_code.in_([str(a) for a in AreaCode(area_code).lineage]),
+        )
+        .ext(distinct_on(p.key, wanted.c.year))
+        .order_by(p.key, wanted.c.year, p.year.desc(), func.length(p.area_code).desc())
+    )
+    return {(row.key, row.year): row.value for row in await session.execute(query)}
 
 
 async def standard_figures(
     session: AsyncSession, year: int, area_code: str
-) -> list[StandardFigure]:
-    """Each standard in force in ``year`` for ``area_code`` and in the year before.
+) -> tuple[list[StandardFigure], list[StandardFigure]]:
+    """Each standard in force for ``area_code`` in ``year`` and in the year before, each
+    with growth on its own year before (one statement: see :func:`values_in_years`)."""
+    found = await values_in_years(session, (year, year - 1, year - 2), area_code)
 
-    A handful of indexed look-ups of the parameter store (two per key), the store's own
-    rule of which row applies; nothing here runs per person or per township.
-    """
-    figures = []
-    for key in STANDARD_KEYS:
-        amount = await _in_force(session, key, year, area_code)
-        previous = await _in_force(session, key, year - 1, area_code)
-        figures.append(
-            StandardFigure(
-                key=key.value,
-                label=key.label,
-                amount=amount,
-                previous_amount=previous,
-                growth_pct=growth_pct(previous, amount),
+    def of(y: int) -> list[StandardFigure]:
+        figures = []
+        for key in STANDARD_KEYS:
+            amount, previous = found.get((key.value, y)), found.get((key.value, y - 1))
+            figures.append(
+                StandardFigure(
+                    key=key.value,
+                    label=key.label,
+                    amount=amount,
+                    previous_amount=previous,
+                    growth_pct=growth_pct(previous, amount),
+                )
             )
-        )
-    return figures
+        return figures
+
+    return of(year), of(year - 1)
