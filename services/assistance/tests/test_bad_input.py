@@ -183,6 +183,8 @@ def _zip_without_a_workbook() -> bytes:
 IMPORTS = {
     "/api/v1/households/import": "ASSISTANCE_IMPORT",
     "/api/v1/enrolments/import": "ASSISTANCE_ENROLMENT_IMPORT",
+    "/api/v1/temporary-cases/import": "ASSISTANCE_TEMPORARY_IMPORT",
+    "/api/v1/helper-ledger/assignments/import": "ASSISTANCE_HELPER_IMPORT",
 }
 
 
