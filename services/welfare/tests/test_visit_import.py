@@ -217,3 +217,40 @@ async def test_a_township_officer_imports_visits_of_their_own_areas_only(
     accepted = await upload(client, headers, [row(ours, "2020-02-10")])
     assert accepted.status_code == 201
     assert (await counts(session))[0] == before[0] + 1
+
+
+async def test_a_child_file_opened_before_the_platform_is_visited_from_its_registration(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    born = birth(date(2011, 1, 1))
+    body = {
+        "id_number": str(make_id_number(birth_date=born)),
+        "name": "王小红",
+        "area_code": DUOBAO_VILLAGE,
+        "category": "left_behind",
+        "guardian": {"name": "王奶奶", "relation": "grandparent"},
+        "registered_date": "2019-06-01",
+    }
+    too_early = {**body, "registered_date": (born - timedelta(days=1)).isoformat()}
+    refused = await client.post("/api/v1/child-files", json=too_early, headers=city(tokens))
+    created = await client.post("/api/v1/child-files", json=body, headers=city(tokens))
+    assert refused.status_code == 422
+    assert created.status_code == 201, created.text
+    assert created.json()["registered_date"] == "2019-06-01"
+    child = await session.get(ChildFile, created.json()["id"])
+    assert child is not None
+    before = await counts(session)
+
+    early = await upload(client, city(tokens), [row(child, "2019-05-31")])
+    on_the_day = await upload(client, city(tokens), [row(child, "2019-06-01")])
+
+    assert early.status_code == 422
+    assert early.json()["report"][0]["field"] == "visit_date"
+    assert on_the_day.status_code == 201, on_the_day.text
+    assert await counts(session) == (before[0] + 1, before[1] + 1)
+    schedule = await client.get(
+        f"/api/v1/visit-schedule/child/{child.id}",
+        params={"on": "2020-01-15"},  # the year whose interval is set
+        headers=city(tokens),
+    )
+    assert (schedule.json()["due_date"], schedule.json()["state"]) == ("2019-09-01", "overdue")

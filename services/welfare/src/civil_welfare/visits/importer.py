@@ -170,7 +170,9 @@ _FIND_CHILDREN = text(
     """
     UPDATE visit_staging AS s
     SET child_file_id = f.id, area_code = f.area_code,
-        registered_date = CAST(timezone('UTC', f.created_at) + :utc_offset AS date),
+        registered_date = coalesce(
+            f.registered_date, CAST(timezone('UTC', f.created_at) + :utc_offset AS date)
+        ),
         inactive = f.status <> 'active', ended_date = f.closed_date
     FROM child_file AS f
     WHERE s.subject_kind = 'child' AND f.id_number = s.id_number

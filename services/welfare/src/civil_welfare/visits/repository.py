@@ -153,7 +153,7 @@ def _elder_rows(f: RoundFilter, intervals: AreaValues | None) -> Select[Any]:
 def _child_rows(f: RoundFilter, intervals: AreaValues | None) -> Select[Any]:
     last = _last_visits(V.child_file_id, SubjectKind.CHILD, f.on)
     months = _interval(intervals, SubjectKind.CHILD, F.area_code)
-    registered = local_date_sql(F.created_at)
+    registered = func.coalesce(F.registered_date, local_date_sql(F.created_at))
     anchor = func.coalesce(last.c.last_visit_date, registered)
     conditions = [
         registered <= f.on,

@@ -1,9 +1,9 @@
 """Who is visited: a left-behind elder or a child with a file, seen the same way.
 
-A child file keeps no registration date of its own: the day it was created on the
-platform stands for it, in the server's local time as "today" is everywhere (taken at
-the server's present UTC offset, the same in Python and in SQL; Tianmen keeps no
-daylight saving time).
+A child file's registration date is its ``registered_date``; a file made before that
+was kept has none, and the day it was created on the platform stands for it, in the
+server's local time as "today" is everywhere (taken at the server's present UTC offset,
+the same in Python and in SQL; Tianmen keeps no daylight saving time).
 """
 
 import uuid
@@ -87,7 +87,11 @@ def child_subject(child: ChildFile, director_name: str | None) -> Subject:
         name=child.name,
         id_number=IdNumber(child.id_number),
         area_code=child.area_code,
-        registered=local_date(child.created_at),
+        registered=(
+            child.registered_date
+            if child.registered_date is not None
+            else local_date(child.created_at)
+        ),
         active=active,
         ended=None if active else child.closed_date,
         responsible=(

@@ -25,6 +25,7 @@ from civil_shared.runtime.imports import (
     Problems,
     RegisterImport,
     RowError,
+    a_date,
     allowed_labels,
     choice,
     id_number_text,
@@ -104,8 +105,18 @@ COLUMNS: Final = ColumnSet(
             False,
             "由儿童所在村（社区）的在岗儿童主任负责；填写时须为其姓名（核对用）",
         ),
+        Column(
+            "registered_date",
+            "建档日期",
+            False,
+            "YYYY-MM-DD；平台启用前已建档的填原建档日期，空白为今天",
+        ),
     )
 )
+
+
+def _optional_date(value: Any) -> date:
+    return a_date(value)
 
 
 class ChildFileCells(BaseModel):
@@ -122,6 +133,7 @@ class ChildFileCells(BaseModel):
     school: str | None = None
     situation: str | None = None
     director_name: str | None = None
+    registered_date: Annotated[date | None, BeforeValidator(_optional_date)] = None
 
 
 def field_of(loc: Location) -> str:
@@ -148,6 +160,7 @@ RECORD_COLUMNS: Final = (
     "school",
     "situation",
     "status",
+    "registered_date",
     "director_id",
 )
 
@@ -167,6 +180,7 @@ def to_record(row: ChildFileCells) -> tuple[Any, ...]:
             },
             "school": row.school,
             "situation": row.situation,
+            "registered_date": row.registered_date,
         }
     )
     if not is_minor_on(data.id_number, date.today()):
@@ -185,6 +199,7 @@ def to_record(row: ChildFileCells) -> tuple[Any, ...]:
         data.school,
         data.situation,
         FileStatus.ACTIVE.value,
+        data.registered_date or date.today(),
         None,
     )
 

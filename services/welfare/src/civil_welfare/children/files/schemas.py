@@ -5,7 +5,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from civil_shared.types import AreaCode, IdNumber, Sex
 from civil_welfare.children.fields import Guardian, Name, PastDate, VillageCode
@@ -63,6 +71,19 @@ class ChildFileCreate(BaseModel):
         description="负责的儿童主任：须为儿童所在村（社区）的在岗儿童主任；"
         "为空时由该村在岗儿童主任负责（如有）",
     )
+    registered_date: PastDate | None = Field(
+        default=None,
+        description="建档日期：平台启用前已建立档案的填原建档日期（不早于出生日期），"
+        "不填为今天；定期探访自此日起算",
+    )
+
+    @field_validator("registered_date")
+    @classmethod
+    def _registered_after_birth(cls, value: date | None, info: ValidationInfo) -> date | None:
+        id_number = info.data.get("id_number")
+        if value is not None and id_number is not None and value < id_number.birth_date:
+            raise ValueError("建档日期不能早于出生日期")
+        return value
 
 
 class ChildFileUpdate(BaseModel):
@@ -132,4 +153,5 @@ class ChildFileOut(BaseModel):
     close_reason: CloseReason | None
     closed_date: date | None
     status_note: str | None
+    registered_date: date = Field(description="建档日期（定期探访自此日起算）")
     version: int = Field(description="版本号（即 ETag）")

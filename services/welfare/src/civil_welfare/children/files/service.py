@@ -89,8 +89,17 @@ def to_out(child: ChildFile, director: ChildWelfareWorker | None, today: date) -
         close_reason=CloseReason(child.close_reason) if child.close_reason else None,
         closed_date=child.closed_date,
         status_note=child.status_note,
+        registered_date=registered_on(child),
         version=child.version,
     )
+
+
+def registered_on(child: ChildFile) -> date:
+    """The file's registration day: as recorded, or for a file made before it was kept,
+    the day the file was created, in the server's local time."""
+    if child.registered_date is not None:
+        return child.registered_date
+    return child.created_at.astimezone().date()
 
 
 def _set_guardian(child: ChildFile, guardian: Guardian) -> None:
@@ -176,6 +185,7 @@ class ChildFileService:
             situation=data.situation,
             director_id=director.id if director else None,
             status=FileStatus.ACTIVE.value,
+            registered_date=data.registered_date or date.today(),
         )
         _set_guardian(child, data.guardian)
         async with unique_or_conflict(self.session, file_exists()):
