@@ -208,6 +208,8 @@ class Write:
     json: Any = None
     status: int = 200
     if_match: str | None = '"1"'
+    #: Set for a write no township officer may make (city officers only): what both get.
+    officers: int | None = None
 
     def body(self, inside: Side) -> Any:
         # A body naming the record itself (a PUT's certificate) is built from its side.
@@ -351,6 +353,12 @@ async def record_table(
             expect(op, "a reading integrator", (await call(who.reader)).status_code, 403)
         async with rolled_back():
             outside_got = (await call(who.outside)).status_code
+        if write.officers is not None:
+            expect(op, "the officer of another township", outside_got, write.officers)
+            async with rolled_back():
+                inside_got = (await call(who.inside)).status_code
+            expect(op, "the officer inside", inside_got, write.officers)
+            continue
         if city_wide_record:
             async with rolled_back():
                 inside_got = (await call(who.inside)).status_code

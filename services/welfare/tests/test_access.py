@@ -5,6 +5,7 @@ one in 多宝镇 (the township officer's) and one in 拖市镇, so a township of
 outside and 200 inside are both seen on each route.
 """
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
@@ -228,7 +229,9 @@ async def township(maker: Maker, township: str, village: str) -> Side:
     params: dict[str, dict[str, str]] = {}
 
     def person(birth: date) -> str:
-        return str(make_id_number(birth_date=birth))
+        # A birth date of its own (up to 200 days earlier): one date gives 500 ID numbers,
+        # and two records of one person in a register collide.
+        return str(make_id_number(birth_date=birth - timedelta(days=secrets.randbelow(200))))
 
     institution = await maker.post(
         "/api/v1/care-institutions",
@@ -535,20 +538,10 @@ async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     failures += await access.lists_keep_to_the_area(
         client, app, who, inside, outside, CITY_WIDE, QUERIES
     )
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.usefixtures("townships")
-async def test_lists_show_id_numbers_masked_without_pii_read(
-    client: httpx.AsyncClient, app: FastAPI, tokens: Tokens
-) -> None:
-    inside, _ = await make_sides(client, tokens)
+    # Every list, to the callers without pii:read that see the whole city; the scan
+    # would find the ID numbers: pii:read shows them.
     full = await client.get("/api/v1/orphans", headers=tokens.headers("admin", scopes=["pii:read"]))
-    assert inside.id_numbers["/api/v1/orphans"] in full.text  # the scan below would see it
-    for who in (
-        tokens.headers("integrator", scopes=["welfare:read"]),
-        tokens.headers("auditor"),
-        tokens.headers("city_officer"),
-    ):
-        failures = await access.no_unmasked_id_numbers(client, app, who)
-        assert not failures, "\n".join(failures)
+    assert inside.id_numbers["/api/v1/orphans"] in full.text
+    for headers in (who.auditor, who.reader, who.city):
+        failures += await access.no_unmasked_id_numbers(client, app, headers)
+    assert not failures, "\n".join(failures)
