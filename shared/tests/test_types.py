@@ -27,6 +27,7 @@ from civil_shared.types import (
     AreaLevel,
     CreditCode,
     IdNumber,
+    IsoDate,
     Money,
     Period,
     Sex,
@@ -717,3 +718,57 @@ def test_id_numbers_in_text_are_masked() -> None:
         mask_ids_in(text)
         == "/internal/v1/persons/110105********002X/status?other=1101051949123100234"
     )
+
+
+# --- IsoDate ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        0,  # pydantic's own date reads seconds since 1970
+        "0",
+        1_600_000_000,
+        "20200630",
+        "2020-6-30",
+        "2020-06-30T00:00:00",
+        "2020-06-30 ",
+        "２０２０-06-30",  # full-width digits
+        date(2020, 6, 30).isoformat().replace("-", "/"),
+    ],
+)
+def test_iso_date_refuses_anything_but_yyyy_mm_dd(raw: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(IsoDate).validate_python(raw)
+    (error,) = caught.value.errors()
+    assert error["type"] == "date_format"
+    assert "YYYY-MM-DD" in error["msg"]
+
+
+def test_iso_date_reads_yyyy_mm_dd_and_refuses_a_day_that_does_not_exist() -> None:
+    dates = TypeAdapter(IsoDate)
+    assert dates.validate_python("2020-02-29") == date(2020, 2, 29)
+    assert dates.validate_json('"2020-06-30"') == date(2020, 6, 30)
+    assert dates.validate_python(date(2020, 6, 30)) == date(2020, 6, 30)
+    with pytest.raises(ValidationError) as caught:
+        dates.validate_python("2021-02-29")
+    assert caught.value.errors()[0]["type"] == "date_invalid"
+    assert dates.json_schema() == {"type": "string", "format": "date"}
+
+
+async def test_an_iso_date_query_parameter_refuses_a_number() -> None:
+    app = FastAPI()
+
+    @app.get("/donations")
+    async def donations(to: IsoDate | None = None) -> dict[str, str | None]:
+        return {"to": to.isoformat() if to else None}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as client:
+        number = await client.get("/donations", params={"to": "0"})
+        iso = await client.get("/donations", params={"to": "2020-12-31"})
+        absent = await client.get("/donations")
+
+    assert number.status_code == 422
+    assert number.json()["detail"][0]["type"] == "date_format"
+    assert iso.json() == {"to": "2020-12-31"}
+    assert absent.json() == {"to": None}

@@ -239,6 +239,18 @@ async def test_totals_take_open_periods_and_refuse_reversed_ones(
     assert reversed_.json()["code"] == "GOVERNANCE_DONATION_PERIOD"
 
 
+async def test_a_period_bound_must_be_written_yyyy_mm_dd(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    headers = tokens.headers("auditor")
+    for bound in ({"to": "0"}, {"from": "20200101"}, {"to": "2020-12-31T00:00"}):
+        response = await client.get(f"{DONATIONS}/totals", params=bound, headers=headers)
+        assert response.status_code == 422, (bound, response.text)  # not 1970-01-01
+        (problem,) = response.json()["errors"]
+        assert problem["field"] == next(iter(bound))
+        assert "YYYY-MM-DD" in problem["message"]
+
+
 async def test_township_officers_see_their_townships_donations_only(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
 ) -> None:

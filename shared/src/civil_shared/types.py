@@ -29,7 +29,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Final, Self
 
-from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import AfterValidator, BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -41,6 +41,7 @@ __all__ = [
     "AreaLevel",
     "CreditCode",
     "IdNumber",
+    "IsoDate",
     "Money",
     "Period",
     "Sex",
@@ -530,6 +531,30 @@ def inside_tianmen(area_code: AreaCode) -> AreaCode:
 
 #: An area the bureau administers: Tianmen itself, a township-level unit, a village.
 TianmenAreaCode = Annotated[AreaCode, AfterValidator(inside_tianmen)]
+
+
+# --- Dates --------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> date:
+    # pydantic's own date is lax: 0 or "0" is 1970-01-01 (seconds since the epoch),
+    # "2020-01-01T00:00" a date too. A date sent to the bureau is written YYYY-MM-DD.
+    if type(value) is date:
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_invalid", "日期不存在：{value}", {"value": value}
+            ) from None
+    raise PydanticCustomError("date_format", "日期须写成 YYYY-MM-DD（如 2020-06-30）")
+
+
+#: A calendar date written YYYY-MM-DD, and only so (query, path and body alike).
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 # --- Disability ---------------------------------------------------------------

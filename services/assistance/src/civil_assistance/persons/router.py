@@ -7,7 +7,7 @@ from civil_assistance.persons.service import person_status
 from civil_shared.contracts.assistance import PersonStatus
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import InternalCaller
-from civil_shared.types import IdNumber
+from civil_shared.types import IdNumber, IsoDate
 
 internal_router = APIRouter(prefix="/internal/v1/persons", tags=["内部接口"])
 
@@ -22,7 +22,7 @@ async def status(
     session: SessionDep,
     id_number: Annotated[IdNumber, Path(description="身份证号")],
     on: Annotated[
-        date | None, Query(description="按哪一天的情况判断（默认今天；低保边缘按当年标准）")
+        IsoDate | None, Query(description="按哪一天的情况判断（默认今天；低保边缘按当年标准）")
     ] = None,
 ) -> PersonStatus:
     return await person_status(session, id_number, on or date.today())

@@ -17,6 +17,7 @@ from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
+from civil_shared.types import IsoDate
 
 router = APIRouter(tags=["复核"])
 
@@ -26,7 +27,7 @@ def get_service(session: SessionDep) -> ReviewService:
 
 
 Service = Annotated[ReviewService, Depends(get_service)]
-AsOf = Annotated[date | None, Query(description="查询日期（默认今天）")]
+AsOf = Annotated[IsoDate | None, Query(description="查询日期（默认今天）")]
 Within = Annotated[int, Query(ge=0, le=366, description="包含今后多少天内到期的复核")]
 
 

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -24,7 +23,7 @@ from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
-from civil_shared.types import AreaCode
+from civil_shared.types import AreaCode, IsoDate
 
 donations_router = APIRouter(prefix="/api/v1/donations", tags=["慈善捐赠"])
 projects_router = APIRouter(prefix="/api/v1/charity-projects", tags=["慈善项目"])
@@ -57,8 +56,8 @@ def get_projects(session: SessionDep) -> ProjectService:
 
 Donations = Annotated[DonationService, Depends(get_donations)]
 Projects = Annotated[ProjectService, Depends(get_projects)]
-DateFrom = Annotated[date | None, Query(alias="from", description="起始日期（含），YYYY-MM-DD")]
-DateTo = Annotated[date | None, Query(alias="to", description="截止日期（含），YYYY-MM-DD")]
+DateFrom = Annotated[IsoDate | None, Query(alias="from", description="起始日期（含），YYYY-MM-DD")]
+DateTo = Annotated[IsoDate | None, Query(alias="to", description="截止日期（含），YYYY-MM-DD")]
 Area = Annotated[AreaCode | None, Query(description="乡镇（街道）代码（前缀匹配）")]
 
 Out = TypeVar("Out", DonationOut, ProjectOut)

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -47,7 +46,7 @@ from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer, require_roles
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
-from civil_shared.types import AreaCode, IdNumber
+from civil_shared.types import AreaCode, IdNumber, IsoDate
 
 Responses = dict[int | str, dict[str, Any]]
 VERSIONED: Responses = {
@@ -218,8 +217,8 @@ async def volunteer_certificate(
     service: Volunteers,
     volunteer_id: uuid.UUID,
     format: Annotated[CertificateFormat, Query(description="json 或 xlsx")] = "json",
-    date_from: Annotated[date | None, Query(description="证明期间起（含）")] = None,
-    date_to: Annotated[date | None, Query(description="证明期间止（含）")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="证明期间起（含）")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="证明期间止（含）")] = None,
 ) -> Any:
     certificate, records = await service.certificate(
         volunteer_id, principal, date_from=date_from, date_to=date_to
@@ -368,8 +367,8 @@ async def list_activities(
     area_code: AreaQuery = None,
     organisation_id: Annotated[uuid.UUID | None, Query(description="组织")] = None,
     year: YearQuery = None,
-    date_from: Annotated[date | None, Query(description="活动日期起（含）")] = None,
-    date_to: Annotated[date | None, Query(description="活动日期止（含）")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="活动日期起（含）")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="活动日期止（含）")] = None,
     q: Annotated[
         str | None, Query(max_length=100, description="活动编号或名称（部分匹配）")
     ] = None,
@@ -577,7 +576,7 @@ def calendar_service(session: SessionDep) -> CalendarService:
 
 
 Calendar = Annotated[CalendarService, Depends(calendar_service)]
-Day = Annotated[date, Path(description="日期（YYYY-MM-DD）")]
+Day = Annotated[IsoDate, Path(description="日期（YYYY-MM-DD）")]
 
 
 @calendar_router.get(

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -10,7 +9,7 @@ from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
-from civil_shared.types import AreaCode
+from civil_shared.types import AreaCode, IsoDate
 from civil_welfare.elderly.importer import MAX_CHILDREN, elder_import
 from civil_welfare.elderly.schemas import (
     ElderCreate,
@@ -113,7 +112,7 @@ async def get_elder(
     service: Service,
     elder_id: uuid.UUID,
     response: Response,
-    on: Annotated[date | None, Query(description="按哪一天认定是否留守（默认今天）")] = None,
+    on: Annotated[IsoDate | None, Query(description="按哪一天认定是否留守（默认今天）")] = None,
 ) -> ElderOut:
     return _with_etag(response, await service.get(elder_id, principal, on))
 

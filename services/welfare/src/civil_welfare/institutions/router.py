@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -9,7 +8,7 @@ from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
-from civil_shared.types import AreaCode
+from civil_shared.types import AreaCode, IsoDate
 from civil_welfare.institutions.schemas import (
     ClosureCreate,
     ClosureOut,
@@ -327,7 +326,7 @@ async def list_closures(
     institution_id: Annotated[uuid.UUID | None, Query(description="机构")] = None,
     ongoing: Annotated[bool | None, Query(description="是否仍在封闭管理")] = None,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="与该年度有交集的期间")] = None,
-    on: Annotated[date | None, Query(description="包含该日期的期间")] = None,
+    on: Annotated[IsoDate | None, Query(description="包含该日期的期间")] = None,
 ) -> Page[ClosureOut]:
     return await service.closures(
         page,

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -10,7 +9,7 @@ from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.imports import add_import_routes
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
-from civil_shared.types import AreaCode
+from civil_shared.types import AreaCode, IsoDate
 from civil_welfare.visits.importer import visit_import
 from civil_welfare.visits.schedule import DEFAULT_WITHIN_DAYS
 from civil_welfare.visits.schemas import (
@@ -56,7 +55,7 @@ ROUND = (
     "只含在探访范围内的对象：在册（未退出、未销档），儿童未满18周岁。"
 )
 
-On = Annotated[date | None, Query(description="按哪一天计算（默认今天）")]
+On = Annotated[IsoDate | None, Query(description="按哪一天计算（默认今天）")]
 WithinDays = Annotated[
     int, Query(ge=0, le=92, description="“即将到期”的天数范围（默认7天，含今天）")
 ]
@@ -106,8 +105,8 @@ async def list_visits(
     area_code: Area = None,
     kind: Annotated[VisitKind | None, Query(description="探访方式")] = None,
     visitor: Annotated[str | None, Query(max_length=200, description="探访人的平台账号")] = None,
-    date_from: Annotated[date | None, Query(alias="from", description="探访日期起")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="探访日期止")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from", description="探访日期起")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to", description="探访日期止")] = None,
     follow_up: Annotated[
         FollowUpState | None, Query(description="跟进状态：待跟进、跟进逾期、已跟进")
     ] = None,
