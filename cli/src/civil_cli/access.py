@@ -421,3 +421,58 @@ async def lists_keep_to_the_area(
             if found:
                 failures.append(f"{op.key} as {caller}: ID number unmasked, {found[0][:6]}…")
     return failures
+
+
+async def admin_only_table(
+    client: Any,
+    app: FastAPI,
+    who: Roles,
+    admin: Mapping[str, str],
+    records: Side,
+    rows: Mapping[str, Write],
+    *,
+    rolled_back: Any,
+    elsewhere: Mapping[str, str],
+) -> list[str]:
+    """Every operation with a path parameter of an administrator's resource (accounts,
+    API clients), on real records: anonymous 401, every other role 403 (township officers
+    of both areas, auditor, city officer, integrators with or without scopes), the
+    administrator the row's status. ``rows`` names every GET and write (a GET's status is
+    ``Write().status``, 200); ``elsewhere`` the record routes another test covers, with
+    where, so that a route added later fails here until it has a row in either."""
+    ops = [op for op in operations(app) if _is_record_route(op)]
+    keys = {op.key for op in ops}
+    failures = unlisted(keys, rows, "ADMIN_ONLY") + unlisted(keys, elsewhere, "ELSEWHERE")
+    for op in ops:
+        if op.key in elsewhere:
+            continue
+        row = rows.get(op.key)
+        url = records.url(op.path)
+        if row is None or url is None:
+            failures.append(f"{op.key}: no row in ADMIN_ONLY or no record for it in the setup")
+            continue
+        write = row if op.is_write else None
+        call = partial(_send, client, op, write, records, url=url)
+        expect_status = {"anonymous": ({}, 401)}
+        for caller, headers in (
+            ("the auditor", who.auditor),
+            ("a city officer", who.city),
+            ("a township officer", who.inside),
+            ("a township officer elsewhere", who.outside),
+            ("an integrator without scopes", who.no_scope),
+            ("an integrator with pii:read", who.pii_reader),
+        ):
+            expect_status[caller] = (headers, 403)
+        for caller, (headers, wanted) in expect_status.items():
+            async with rolled_back():
+                got = (await call(headers)).status_code
+            if got != wanted:
+                failures.append(f"{op.key} as {caller}: {got}, expected {wanted}")
+        async with rolled_back():
+            response = await call(admin)
+        if response.status_code != row.status:
+            failures.append(
+                f"{op.key} as the administrator: {response.status_code}, expected "
+                f"{row.status}: {response.text[:300]}"
+            )
+    return failures
