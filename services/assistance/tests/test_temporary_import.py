@@ -2,6 +2,7 @@
 cases counted as the API's are, the limits and duplicates of the single-case API
 checked for the whole file, all or nothing, in the caller's areas only."""
 
+import asyncio
 import csv
 import io
 from decimal import Decimal
@@ -9,8 +10,10 @@ from typing import Any
 
 import httpx
 import xlsxwriter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import FastAPI
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from civil_assistance.db import AuditEvent
 from civil_assistance.temporary.importer import COLUMNS
@@ -333,3 +336,36 @@ async def test_a_gbk_csv_and_an_xlsx_file_with_chinese_headers_are_read(
     assert xlsx.status_code == 201, xlsx.text
     assert xlsx.json()["format"] == "xlsx"
     assert (await listed(client, tokens, area_code=DUOBAO))["total"] == 2
+
+
+async def test_the_same_register_imported_at_once_writes_its_cases_once(
+    committed_app: FastAPI, committed_database_url: str, tokens: Tokens
+) -> None:
+    person = str(make_id_number())
+    content = csv_file([row(id_number=person), row(id_number=person, cause="火灾")])
+    transport = httpx.ASGITransport(app=committed_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        answers = await asyncio.gather(
+            *(
+                upload(client, tokens.headers("city_officer", sub=f"clerk-{i}"), content)
+                for i in range(4)
+            )
+        )
+    engine = create_async_engine(committed_database_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            stored = await connection.scalar(
+                text("SELECT count(*) FROM temporary_case WHERE id_number = :n"), {"n": person}
+            )
+    finally:
+        await engine.dispose()
+
+    codes = sorted(a.status_code for a in answers)
+    assert codes[0] == 201, [a.text for a in answers]
+    # Refused as already registered (the check saw the first commit) or, in a race
+    # the check could not see, by the unique index: a 409 asking to import again.
+    assert set(codes[1:]) <= {409, 422}, [a.text for a in answers]
+    assert {a.json()["code"] for a in answers if a.status_code == 409} <= {
+        "ASSISTANCE_TEMPORARY_IMPORT_CONFLICT"
+    }
+    assert stored == 2
