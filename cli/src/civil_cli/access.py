@@ -442,18 +442,18 @@ async def admin_only_table(
     where, so that a route added later fails here until it has a row in either."""
     ops = [op for op in operations(app) if _is_record_route(op)]
     keys = {op.key for op in ops}
-    failures = unlisted(keys, rows, "ADMIN_ONLY") + unlisted(keys, elsewhere, "ELSEWHERE")
+    failures = unlisted(keys, rows, "ADMIN_ROWS") + unlisted(keys, elsewhere, "ELSEWHERE")
     for op in ops:
         if op.key in elsewhere:
             continue
         row = rows.get(op.key)
         url = records.url(op.path)
         if row is None or url is None:
-            failures.append(f"{op.key}: no row in ADMIN_ONLY or no record for it in the setup")
+            failures.append(f"{op.key}: no row in ADMIN_ROWS or no record for it in the setup")
             continue
         write = row if op.is_write else None
         call = partial(_send, client, op, write, records, url=url)
-        expect_status = {"anonymous": ({}, 401)}
+        expect_status: dict[str, tuple[Mapping[str, str], int]] = {"anonymous": ({}, 401)}
         for caller, headers in (
             ("the auditor", who.auditor),
             ("a city officer", who.city),
@@ -463,9 +463,9 @@ async def admin_only_table(
             ("an integrator with pii:read", who.pii_reader),
         ):
             expect_status[caller] = (headers, 403)
-        for caller, (headers, wanted) in expect_status.items():
+        for caller, (sent, wanted) in expect_status.items():
             async with rolled_back():
-                got = (await call(headers)).status_code
+                got = (await call(sent)).status_code
             if got != wanted:
                 failures.append(f"{op.key} as {caller}: {got}, expected {wanted}")
         async with rolled_back():

@@ -59,7 +59,7 @@ async def test_an_auditor_reads_everything_and_writes_nothing(
 
 PASSWORD = "Tianmen-2020-pw"
 # What the administrator gets on each route of an account or API client, with a valid body.
-ADMIN_ONLY = {
+ADMIN_ROWS = {
     "GET /api/v1/users/{user_id}": Write(),
     "PATCH /api/v1/users/{user_id}": Write({"display_name": "王科长"}),
     "POST /api/v1/users/{user_id}/deactivate": Write(),
@@ -124,7 +124,7 @@ async def test_accounts_and_clients_are_the_administrators_on_real_records(
         access.roles(tokens, "gateway", DUOBAO, TUOSHI),
         admin,
         records,
-        ADMIN_ONLY,
+        ADMIN_ROWS,
         rolled_back=rolled_back,
         elsewhere=ELSEWHERE,
     )
