@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,8 +132,9 @@ class CaseCells(BaseModel):
         BeforeValidator(choice(TemporaryStatus, STATUS_LABELS, _STATUS_SYNONYMS)),
     ]
     decided_date: Annotated[date | None, BeforeValidator(a_date)] = None
-    decided_by: str | None = None
-    rejection_reason: str | None = None
+    # The lengths of the columns they go to (approved_by/rejected_by, the API's reason).
+    decided_by: Annotated[str | None, Field(max_length=200)] = None
+    rejection_reason: Annotated[str | None, Field(max_length=1000)] = None
     paid_date: Annotated[date | None, BeforeValidator(a_date)] = None
 
 
