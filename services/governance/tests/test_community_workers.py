@@ -468,3 +468,29 @@ async def test_concurrent_hires_for_the_last_post_let_exactly_one_in(
         "GOVERNANCE_WORKER_QUOTA_FULL"
     }
     assert quota.json()["in_post"] == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("DELETE", "/quotas"), ("PATCH", "/quotas"), ("PATCH", "/vacancies"), ("PUT", "/quotas")],
+)
+async def test_a_method_the_quotas_and_vacancies_lack_is_a_405_not_a_worker_lookup(
+    client: httpx.AsyncClient, tokens: Tokens, method: str, path: str
+) -> None:
+    response = await client.request(
+        method, f"{URL}{path}", json={}, headers=tokens.headers("admin")
+    )
+
+    assert response.status_code == 405, response.text  # was 422: "quotas" is no worker id
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+    assert "GET" in response.headers["allow"]
+
+
+async def test_a_worker_path_that_is_no_uuid_names_no_resource(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    response = await client.get(f"{URL}/not-a-worker", headers=tokens.headers("admin"))
+
+    assert response.status_code == 404
+    openapi = (await client.get("/openapi.json")).json()
+    assert f"{URL}/{{worker_id}}" in openapi["paths"]  # documented as before, convertor aside

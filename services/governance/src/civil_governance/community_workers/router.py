@@ -39,6 +39,9 @@ def get_service(session: SessionDep) -> WorkerService:
 
 Service = Annotated[WorkerService, Depends(get_service)]
 Code = Annotated[AreaCode, Path(description="村（社区）12位区划代码")]
+#: ``{worker_id:uuid}`` in the paths below: a worker's path matches a uuid only, so
+#: ``PATCH /quotas`` or ``DELETE /vacancies`` is a 405 of those paths, not a 422 of a
+#: worker whose id would be "quotas".
 
 
 def _tagged(response: Response, out: WorkerOut) -> WorkerOut:
@@ -157,7 +160,9 @@ async def list_workers(
     )
 
 
-@router.get("/{worker_id}", response_model=WorkerOut, summary="查看社区工作者", responses=NOT_FOUND)
+@router.get(
+    "/{worker_id:uuid}", response_model=WorkerOut, summary="查看社区工作者", responses=NOT_FOUND
+)
 async def get_worker(
     principal: Reader, service: Service, worker_id: uuid.UUID, response: Response
 ) -> WorkerOut:
@@ -165,7 +170,7 @@ async def get_worker(
 
 
 @router.patch(
-    "/{worker_id}",
+    "/{worker_id:uuid}",
     response_model=WorkerOut,
     summary="调整岗位、薪酬等级或联系电话",
     responses={
@@ -187,7 +192,7 @@ async def update_worker(
 
 
 @router.post(
-    "/{worker_id}/status",
+    "/{worker_id:uuid}/status",
     response_model=WorkerOut,
     summary="变更状态（离岗、返岗、离职）",
     responses={
@@ -210,7 +215,7 @@ async def change_status(
 
 
 @router.post(
-    "/{worker_id}/assessments",
+    "/{worker_id:uuid}/assessments",
     response_model=AssessmentOut,
     status_code=status.HTTP_201_CREATED,
     summary="登记年度考核结果",
