@@ -1,16 +1,21 @@
 """The batch person-status lookup: each answer the single lookup's, in one call."""
 
 from datetime import date
+from decimal import Decimal
 
 import httpx
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_assistance.households.models import Household, HouseholdMember
+from civil_assistance.standards.models import AssistanceStandard
 from civil_cli.pytest_plugin import Tokens
 from civil_shared.testing.factories import make_id_number
 
 from .test_persons import SERVICE, household_with_income, status
 
 BATCH = "/internal/v1/persons/statuses"
+OWN = "429006100202"  # a village of 多宝镇 with a standard of its own
 
 
 async def test_each_answer_is_the_single_lookups(
@@ -71,3 +76,40 @@ async def test_only_services_may_ask_and_each_person_once(
     assert twice.status_code == 422
     assert twice.json()["code"] == "ASSISTANCE_PERSON_STATUS_DUPLICATE"
     assert bad.status_code == 422
+
+
+async def test_a_village_with_its_own_standard_is_answered_by_its_own(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    """The standards are read once for all villages that share them, never across."""
+    city_rule = await household_with_income(session, "1000")  # 500 a person: edge at 450
+    own_rule = await household_with_income(session, "1000")
+    member = await session.scalar(
+        select(HouseholdMember).where(HouseholdMember.id_number == own_rule[0])
+    )
+    assert member is not None
+    await session.execute(
+        update(Household).where(Household.id == member.household_id).values(area_code=OWN)
+    )
+    session.add(
+        AssistanceStandard(
+            programme="rural_dibao",
+            year=2020,
+            area_code=OWN,
+            amount=Decimal("7200.00"),  # 600 a month: 500 a person is below it
+            unit="per_year",
+            effective_date=date(2020, 1, 1),
+        )
+    )
+    await session.commit()
+    asked = [city_rule[0], own_rule[0], city_rule[1]]
+
+    batch = await client.post(
+        BATCH,
+        json={"on": "2020-06-30", "id_numbers": asked},
+        headers=tokens.headers("service", **SERVICE),
+    )
+
+    answers = batch.json()["statuses"]
+    assert [a["household_edge_of_dibao"] for a in answers] == [True, False, True]
+    assert answers == [(await status(client, tokens, n)).json() for n in asked]

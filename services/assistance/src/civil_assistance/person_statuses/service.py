@@ -11,22 +11,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import String, any_, literal, select
+from sqlalchemy import String, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from civil_assistance.enrolments.models import ENROLLED_STATUSES, EnrolledPerson, Enrolment
 from civil_assistance.entitlements.dibao import income_per_person, is_edge_of_dibao
 from civil_assistance.households.income import counted_incomes, living_members
 from civil_assistance.households.models import Household, HouseholdMember
 from civil_assistance.parameters.keys import ParameterKey
+from civil_assistance.parameters.models import AssistanceParameter
 from civil_assistance.parameters.service import find_parameter
+from civil_assistance.standards.models import AssistanceStandard
 from civil_assistance.standards.schemas import StandardProgramme
 from civil_assistance.standards.service import find_standard_in_force
 from civil_shared.contracts.assistance import PersonEnrolment, PersonStatus
-from civil_shared.types import IdNumber, Period
+from civil_shared.types import AreaCode, IdNumber, Period
 
 DIBAO = frozenset({"urban_dibao", "rural_dibao"})
 TEKUN = frozenset({"urban_tekun", "rural_tekun"})
@@ -34,15 +37,35 @@ TEKUN = frozenset({"urban_tekun", "rural_tekun"})
 
 @dataclass
 class _Policy:
-    """The dibao standard and edge factor of each (programme, area), read once each."""
+    """The dibao standard and edge factor of each household's area, each look-up made once
+    for all areas that share it.
+
+    A look-up reads only rows set for the area's lineage (village, township, city),
+    so two areas whose lineages hold the same areas with rows get the same answer:
+    that set is the cache key (for most villages, the city alone).
+    """
 
     session: AsyncSession
     on: date
-    standards: dict[tuple[StandardProgramme, str], Decimal | None] = field(default_factory=dict)
-    factors: dict[str, Decimal | None] = field(default_factory=dict)
+    standard_areas: frozenset[str]  # areas with a standard of their own (any year)
+    factor_areas: frozenset[str]  # areas with a parameter of their own (any key, year)
+    standards: dict[tuple[StandardProgramme, tuple[str, ...]], Decimal | None] = field(
+        default_factory=dict
+    )
+    factors: dict[tuple[str, ...], Decimal | None] = field(default_factory=dict)
+
+    @classmethod
+    async def read(cls, session: AsyncSession, on: date) -> "_Policy":
+        standard_areas = await session.scalars(select(AssistanceStandard.area_code).distinct())
+        factor_areas = await session.scalars(select(AssistanceParameter.area_code).distinct())
+        return cls(session, on, frozenset(standard_areas), frozenset(factor_areas))
+
+    @staticmethod
+    def _key(area_code: str, areas: frozenset[str]) -> tuple[str, ...]:
+        return tuple(str(a) for a in AreaCode(area_code).lineage if str(a) in areas)
 
     async def standard(self, programme: StandardProgramme, area_code: str) -> Decimal | None:
-        key = (programme, area_code)
+        key = (programme, self._key(area_code, self.standard_areas))
         if key not in self.standards:
             found = await find_standard_in_force(
                 self.session, programme, area_code, Period.of(self.on)
@@ -51,12 +74,13 @@ class _Policy:
         return self.standards[key]
 
     async def factor(self, area_code: str) -> Decimal | None:
-        if area_code not in self.factors:
+        key = self._key(area_code, self.factor_areas)
+        if key not in self.factors:
             found = await find_parameter(
                 self.session, ParameterKey.EDGE_OF_DIBAO_FACTOR, self.on.year, area_code
             )
-            self.factors[area_code] = None if found is None else found.value
-        return self.factors[area_code]
+            self.factors[key] = None if found is None else found.value
+        return self.factors[key]
 
     async def edge_of_dibao(self, household: Household) -> bool | None:
         """As ``persons.service._edge_of_dibao``: None when it cannot be said."""
@@ -78,28 +102,40 @@ async def person_statuses(
     session: AsyncSession, id_numbers: Sequence[IdNumber], on: date
 ) -> list[PersonStatus]:
     keys = [str(i) for i in id_numbers]
-    asked = any_(literal(keys, ARRAY(String)))
+    # IN (SELECT unnest(...)): a hash semi-join whatever the column's type or indexes
+    # (= ANY(array) compared each row with every number asked: seconds a township).
+    asked = select(func.unnest(literal(keys, ARRAY(String))))
 
-    enrolments: dict[str, list[Enrolment]] = defaultdict(list)
+    # Columns, not entities: an enrolment's people (loaded with it) are not needed here.
+    enrolments: dict[str, list[Any]] = defaultdict(list)
     rows = await session.execute(
-        select(EnrolledPerson.id_number, Enrolment)
+        select(
+            EnrolledPerson.id_number,
+            Enrolment.id,
+            Enrolment.programme,
+            Enrolment.status,
+            Enrolment.start_period,
+        )
         .join(Enrolment, EnrolledPerson.enrolment_id == Enrolment.id)
-        .where(EnrolledPerson.id_number == asked, Enrolment.status.in_(ENROLLED_STATUSES))
+        .where(EnrolledPerson.id_number.in_(asked), Enrolment.status.in_(ENROLLED_STATUSES))
     )
-    for id_number, enrolment in rows:
-        enrolments[id_number].append(enrolment)
+    for row in rows:
+        enrolments[row.id_number].append(row)
 
     households: dict[str, Household] = {}
     rows_h = await session.execute(
         select(HouseholdMember.id_number, Household)
         .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-        .where(HouseholdMember.id_number == asked)
-        .options(selectinload(Household.members).selectinload(HouseholdMember.incomes))
+        .where(HouseholdMember.id_number.in_(asked))
+        .options(
+            selectinload(Household.members).selectinload(HouseholdMember.incomes),
+            lazyload(Household.properties),
+        )
     )
     for id_number, found in rows_h:
         households[id_number] = found
 
-    policy = _Policy(session, on)
+    policy = await _Policy.read(session, on)
     edge: dict[object, bool | None] = {}
     for one in {h.id: h for h in households.values()}.values():
         edge[one.id] = await policy.edge_of_dibao(one)

@@ -22,13 +22,14 @@ from datetime import date
 from typing import Any, Final
 
 from pydantic import Field, ValidationError
-from sqlalchemy import String, any_, func, literal, select
+from sqlalchemy import String, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.auth import Principal, Role
 from civil_shared.clients.assistance import AssistanceClient
 from civil_shared.contracts.assistance import PersonStatus
+from civil_shared.contracts.person_statuses import MAX_PERSONS
 from civil_shared.errors import Conflict, Unprocessable
 from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.database import UNIQUE_VIOLATION
@@ -224,8 +225,10 @@ def _text(exc: Exception) -> str:
     return message if any("\u4e00" <= ch <= "\u9fff" for ch in message) else ""
 
 
-def _array(values: Sequence[str]) -> Any:
-    return any_(literal(list(values), ARRAY(String)))
+def _among(column: Any, values: Sequence[str]) -> Any:
+    """``column IN (SELECT unnest(values))``: one parameter however many, and a join the
+    planner may hash (``= ANY(array)`` compares each row with every value)."""
+    return column.in_(select(func.unnest(literal(list(values), ARRAY(String)))))
 
 
 async def _persons(session: AsyncSession, id_numbers: list[str]) -> dict[str, _Person]:
@@ -233,7 +236,7 @@ async def _persons(session: AsyncSession, id_numbers: list[str]) -> dict[str, _P
     rows = await session.execute(
         select(
             p.id, p.id_number, p.name, p.area_code, p.category, p.grade, p.care_need_since, p.status
-        ).where(p.id_number == _array(id_numbers))
+        ).where(_among(p.id_number, id_numbers))
     )
     return {row.id_number: _Person(*row) for row in rows}
 
@@ -243,7 +246,7 @@ async def _active_grants(session: AsyncSession, id_numbers: list[str]) -> set[tu
     rows = await session.execute(
         select(p.id_number, g.subsidy)
         .join(p, p.id == g.person_id)
-        .where(p.id_number == _array(id_numbers), g.status == GrantStatus.ACTIVE.value)
+        .where(_among(p.id_number, id_numbers), g.status == GrantStatus.ACTIVE.value)
     )
     return {(row.id_number, row.subsidy) for row in rows}
 
@@ -255,7 +258,7 @@ async def _orphan_cases_until(session: AsyncSession, id_numbers: list[str]) -> d
     rows = await session.execute(
         select(case.id_number, func.max(case.end_period).label("until"))
         .where(
-            case.id_number == _array(id_numbers),
+            _among(case.id_number, id_numbers),
             case.scheme == Scheme.ORPHAN.value,
             case.status != CaseStatus.REVOKED.value,
             case.end_period.is_not(None),
@@ -277,6 +280,10 @@ class DecisionImport:
         session, today = self.session, self.today or date.today()
         problems = Problems(COLUMNS)
         table, rows = await asyncio.to_thread(_read, upload, problems)
+        if len(rows) > MAX_PERSONS:  # what assistance answers in one call
+            raise Unprocessable(
+                f"一个文件最多 {MAX_PERSONS} 人，请分批导入", code=f"{PREFIX}_IMPORT_TOO_MANY_ROWS"
+            )
         id_numbers = [row.id_number for row in rows]
         persons = await _persons(session, id_numbers)
         held = await _active_grants(session, id_numbers)
