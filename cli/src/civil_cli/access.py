@@ -476,3 +476,77 @@ async def admin_only_table(
                 f"{row.status}: {response.text[:300]}"
             )
     return failures
+
+
+class Maker:
+    """Makes a test's records as a city officer, keeping the first body sent to each
+    collection (``POST /api/v1/orphans``) for ``creates_keep_to_the_area``."""
+
+    def __init__(self, client: Any, headers: Mapping[str, str]) -> None:
+        self.client = client
+        self.headers = dict(headers)
+        self.creates: dict[str, Any] = {}
+
+    async def send(self, method: str, url: str, body: Any, status: int = 201) -> Any:
+        response = await self.client.request(method, url, json=body, headers=self.headers)
+        assert response.status_code == status, f"{url}: {response.status_code} {response.text}"
+        if method == "POST" and "{" not in url:
+            self.creates.setdefault(f"POST {url}", body)
+        return response.json() if response.content else None
+
+    async def post(self, url: str, body: Any) -> Any:
+        return await self.send("POST", url, body)
+
+
+async def creates_keep_to_the_area(
+    client: Any,
+    app: FastAPI,
+    who: Roles,
+    creates: Mapping[str, Any],
+    *,
+    rolled_back: Any,
+    elsewhere: Mapping[str, str],
+    inside_answers: Mapping[str, tuple[int, ...]] | None = None,
+    outside_answers: Mapping[str, int] | None = None,
+) -> list[str]:
+    # The creates' answer, not the reads' 404: civil_shared.runtime.scoping's
+    # ensure_writable_area says 404 but no service uses it; every create refuses with 403.
+    """Every create (a POST to a collection), with the body that made the record inside
+    the officer's township: the officer of another township gets 403 (the platform's
+    ``*_AREA_FORBIDDEN``: nothing exists yet to hide; never a 409 that would confirm the
+    record, nor a 201), the officer inside gets past the area check (201, or the record's
+    own 409 as it exists already; ``inside_answers`` for creates only city officers make;
+    ``outside_answers`` 404 for a create naming a record of the township, which is not
+    found, as on a read).
+    ``elsewhere`` names the creates not made so (imports, computations), with why; any
+    other create without a body fails."""
+    inside_answers = inside_answers or {}
+    ops = [
+        op
+        for op in operations(app)
+        if op.method == "post" and "{" not in op.path and op.path.startswith("/api/")
+    ]
+    keys = {op.key for op in ops}
+    failures = unlisted(keys, elsewhere, "CREATES_ELSEWHERE")
+    for op in ops:
+        if op.key in elsewhere:
+            continue
+        if op.key not in creates:
+            failures.append(
+                f"{op.key}: no record made through it in the setup; if it is not a create "
+                f"in an area, add {op.key!r}: '<why>' to CREATES_ELSEWHERE"
+            )
+            continue
+        body = creates[op.key]
+        async with rolled_back():
+            got = (await client.post(op.path, json=body, headers=who.outside)).status_code
+        wanted = (outside_answers or {}).get(op.key, 403)
+        if got != wanted:
+            failures.append(f"{op.key} by the officer of another township: {got}, not {wanted}")
+        async with rolled_back():
+            response = await client.post(op.path, json=body, headers=who.inside)
+        if response.status_code not in inside_answers.get(op.key, (201, 409)):
+            failures.append(
+                f"{op.key} by the officer inside: {response.status_code}: {response.text[:300]}"
+            )
+    return failures

@@ -147,21 +147,7 @@ INSIDE = {
 }
 
 
-class Maker:
-    def __init__(self, client: httpx.AsyncClient, tokens: Tokens) -> None:
-        self.client = client
-        self.headers = tokens.headers("city_officer")
-
-    async def send(self, method: str, url: str, body: dict[str, Any], status: int = 201) -> Any:
-        response = await self.client.request(method, url, json=body, headers=self.headers)
-        assert response.status_code == status, f"{url}: {response.status_code} {response.text}"
-        return response.json() if response.content else None
-
-    async def post(self, url: str, body: dict[str, Any]) -> Any:
-        return await self.send("POST", url, body)
-
-
-async def township(maker: Maker, township: str, village: str, inside: bool) -> Side:
+async def township(maker: access.Maker, township: str, village: str, inside: bool) -> Side:
     """One record of every resource in the township (a village of it where records keep one)."""
     params: dict[str, dict[str, str]] = {}
     numbers: dict[str, str] = {}
@@ -318,7 +304,7 @@ async def township(maker: Maker, township: str, village: str, inside: bool) -> S
 
 async def make_sides(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
-) -> tuple[Side, Side]:
+) -> tuple[Side, Side, dict[str, Any]]:
     for code, name, parent in (
         (DUOBAO_VILLAGE, "多宝权限测试村", DUOBAO),
         (TUOSHI_VILLAGE, "拖市权限测试村", TUOSHI),
@@ -327,7 +313,7 @@ async def make_sides(
             Division(code=code, name=name, level="village", kind="village", parent_code=parent)
         )
     await session.commit()
-    maker = Maker(client, tokens)
+    maker = access.Maker(client, tokens.headers("city_officer"))
     inside = await township(maker, DUOBAO, DUOBAO_VILLAGE, inside=True)
     outside = await township(maker, TUOSHI, TUOSHI_VILLAGE, inside=False)
     day = {"day": "2020-10-10"}
@@ -335,7 +321,7 @@ async def make_sides(
         "PUT", "/api/v1/working-calendar/2020-10-10", {"kind": "workday", "name": "国庆调休"}, 200
     )
     inside.params["/api/v1/working-calendar"] = outside.params["/api/v1/working-calendar"] = day
-    return inside, outside
+    return inside, outside, maker.creates
 
 
 def restated(key: str, **changes: Any) -> dict[str, Any]:
@@ -448,6 +434,24 @@ WRITES: dict[str, Write] = {
     ),
     "PUT /api/v1/working-calendar/{day}": Write({"kind": "workday", "name": "国庆调休"}),
 }
+IMPORT = "a file of many records, each checked against the caller's areas"
+# Creates not made with a body of a township, with why.
+CREATES_ELSEWHERE = {
+    "POST /api/v1/divisions": "the division tree is the city's, kept by its officers",
+    "POST /api/v1/divisions/batch": "the division tree is the city's, kept by its officers",
+    "POST /api/v1/volunteer-services/import": IMPORT,
+    "POST /api/v1/volunteers/import": IMPORT,
+}
+# Creates no township officer makes (city officers only), with what both officers get.
+CITY_CREATES = {
+    "POST /api/v1/boundaries": (403,),
+    "POST /api/v1/boundary-trainings": (403,),
+    "POST /api/v1/communities": (403,),
+    "POST /api/v1/place-names": (403,),
+    "POST /api/v1/social-organisations": (403,),
+}
+# Creates naming records of the township (the activity, the volunteer): not found outside.
+CREATES_OF_A_RECORD = {"POST /api/v1/volunteer-services": 404}
 # Reads that need a query, with it.
 QUERIES: dict[str, dict[str, Any]] = {"GET /api/v1/volunteer-stats": {"year": 2020}}
 
@@ -459,7 +463,7 @@ async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     session: AsyncSession,
     db_connection: AsyncConnection,
 ) -> None:
-    inside, outside = await make_sides(client, tokens, session)
+    inside, outside, creates = await make_sides(client, tokens, session)
     who = access.roles(tokens, "governance", DUOBAO, TUOSHI)
 
     @asynccontextmanager
@@ -483,6 +487,16 @@ async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     )
     failures += await access.lists_keep_to_the_area(
         client, app, who, inside, outside, CITY_WIDE, QUERIES
+    )
+    failures += await access.creates_keep_to_the_area(
+        client,
+        app,
+        who,
+        creates,
+        rolled_back=rolled_back,
+        elsewhere=CREATES_ELSEWHERE,
+        inside_answers=CITY_CREATES,
+        outside_answers=CREATES_OF_A_RECORD,
     )
     # Every list, to the callers without pii:read that see the whole city; the scan
     # would find the ID numbers: pii:read shows them.

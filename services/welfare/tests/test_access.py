@@ -148,6 +148,29 @@ WRITES: dict[str, Write] = {
     ),
     "PUT /api/v1/disabled-persons/{person_id}": Write(_disabled_person_update),
 }
+IMPORT = "a file of many records, each checked against the caller's areas: test_imports"
+# Creates not made with a body of a township, with why.
+CREATES_ELSEWHERE = {
+    "POST /api/v1/child-files/import": IMPORT,
+    "POST /api/v1/disability-subsidy-applications/import": IMPORT,
+    "POST /api/v1/disabled-persons/import": IMPORT,
+    "POST /api/v1/high-age-allowances/import": IMPORT,
+    "POST /api/v1/left-behind-elderly/import": IMPORT,
+    "POST /api/v1/visits/import": IMPORT,
+    "POST /api/v1/high-age-allowances/preview": AUDITOR_WRITES[
+        "POST /api/v1/high-age-allowances/preview"
+    ],
+    "POST /api/v1/unsupported-children/qualification": AUDITOR_WRITES[
+        "POST /api/v1/unsupported-children/qualification"
+    ],
+}
+# Creates no township officer makes (city officers only), with what both officers get.
+CITY_CREATES = {
+    "POST /api/v1/disbursement-runs": (403,),
+    "POST /api/v1/parameters": (403,),
+}
+# Creates naming a record of the township (the elder visited): not found outside, as a read.
+CREATES_OF_A_RECORD = {"POST /api/v1/visits": 404}
 # Reads that need a query, with it.
 QUERIES: dict[str, dict[str, Any]] = {
     "GET /api/v1/closed-management-periods/summary": {"year": 2020},
@@ -211,19 +234,7 @@ def _assistance_says_dibao(request: httpx.Request) -> httpx.Response:
     )
 
 
-class Maker:
-    def __init__(self, client: httpx.AsyncClient, tokens: Tokens) -> None:
-        self.client = client
-        self.headers = tokens.headers("city_officer")
-
-    async def post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.post(url, json=body, headers=self.headers)
-        assert response.status_code == 201, f"{url}: {response.status_code} {response.text}"
-        created: dict[str, Any] = response.json()
-        return created
-
-
-async def township(maker: Maker, township: str, village: str) -> Side:
+async def township(maker: access.Maker, township: str, village: str) -> Side:
     """One record of every resource in the township (a village of it where records keep one)."""
     numbers: dict[str, str] = {}
     params: dict[str, dict[str, str]] = {}
@@ -469,7 +480,7 @@ async def township(maker: Maker, township: str, village: str) -> Side:
     return Side(params=params, id_numbers=numbers)
 
 
-async def city_records(maker: Maker) -> dict[str, dict[str, str]]:
+async def city_records(maker: access.Maker) -> dict[str, dict[str, str]]:
     parameter = await maker.post(
         "/api/v1/parameters",
         {
@@ -499,21 +510,23 @@ def townships(app: FastAPI) -> None:
     )
 
 
-async def make_sides(client: httpx.AsyncClient, tokens: Tokens) -> tuple[Side, Side]:
-    maker = Maker(client, tokens)
+async def make_sides(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> tuple[Side, Side, dict[str, Any]]:
+    maker = access.Maker(client, tokens.headers("city_officer"))
     inside = await township(maker, DUOBAO, DUOBAO_VILLAGE)
     outside = await township(maker, TUOSHI, TUOSHI_VILLAGE)
     city = await city_records(maker)
     inside.params.update(city)
     outside.params.update(city)
-    return inside, outside
+    return inside, outside, maker.creates
 
 
 @pytest.mark.usefixtures("townships")
 async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     client: httpx.AsyncClient, app: FastAPI, tokens: Tokens, db_connection: AsyncConnection
 ) -> None:
-    inside, outside = await make_sides(client, tokens)
+    inside, outside, creates = await make_sides(client, tokens)
     who = access.roles(tokens, "welfare", DUOBAO, TUOSHI)
 
     @asynccontextmanager
@@ -537,6 +550,16 @@ async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     )
     failures += await access.lists_keep_to_the_area(
         client, app, who, inside, outside, CITY_WIDE, QUERIES
+    )
+    failures += await access.creates_keep_to_the_area(
+        client,
+        app,
+        who,
+        creates,
+        rolled_back=rolled_back,
+        elsewhere=CREATES_ELSEWHERE,
+        inside_answers=CITY_CREATES,
+        outside_answers=CREATES_OF_A_RECORD,
     )
     # Every list, to the callers without pii:read that see the whole city; the scan
     # would find the ID numbers: pii:read shows them.
