@@ -104,7 +104,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40, help="per round and way")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument(
+        "--shared-session",
+        action="store_true",
+        help="run the four servers in the bench's session (one autogroup: on a busy machine "
+        "they share one slice of the CPU, so calls at once cannot overlap)",
+    )
     args = parser.parse_args()
+    own = not args.shared_session
 
     server_url = os.environ.get("TEST_DATABASE_URL") or database.server_url()
     urls = {}
@@ -122,7 +129,9 @@ def main() -> None:
     try:
         with ExitStack() as stack:
             services = {
-                name: stack.enter_context(serve(name, service_env(name, urls[name], keys)))
+                name: stack.enter_context(
+                    serve(name, service_env(name, urls[name], keys), own_session=own)
+                )
                 for name in SERVICES
             }
             gateway = stack.enter_context(
@@ -136,6 +145,7 @@ def main() -> None:
                         dashboard_cache_ttl_s="0",
                         **{f"{name}_url": services[name].url for name in SERVICES},
                     ),
+                    own_session=own,
                 )
             )
             direct = {
@@ -165,7 +175,8 @@ def main() -> None:
                     break
             assert body["degraded"] == [], body["sources"]
             print(
-                f"{len(body['indicators'])} indicators; {os.cpu_count()} CPUs; commit {_commit()}"
+                f"{len(body['indicators'])} indicators; {os.cpu_count()} CPUs; commit {_commit()};"
+                f" servers {'each in a session of its own' if own else 'in the bench session'}"
             )
             for name in SERVICES:  # warm-up
                 _timed(direct[name], stats_path, 5)

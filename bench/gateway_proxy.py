@@ -76,8 +76,12 @@ class Server:
 
 
 @contextmanager
-def serve(name: str, env: dict[str, str]) -> Iterator[Server]:
-    """Run ``civil_<name>`` under uvicorn until the block ends; wait until it is ready."""
+def serve(name: str, env: dict[str, str], *, own_session: bool = False) -> Iterator[Server]:
+    """Run ``civil_<name>`` under uvicorn until the block ends; wait until it is ready.
+
+    ``own_session``: in a session of its own, hence (Linux autogroup) its own share of the
+    CPU, as a separately deployed service has, rather than a slice of the bench's.
+    """
     port = _free_port()
     command = [sys.executable, "-m", "uvicorn", f"civil_{name}.main:app"]
     process = subprocess.Popen(
@@ -85,6 +89,7 @@ def serve(name: str, env: dict[str, str]) -> Iterator[Server]:
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=own_session,
     )
     server = Server(name, port, process)
     try:
