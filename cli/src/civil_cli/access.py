@@ -372,6 +372,10 @@ async def record_table(
                 f"{op.key} as the officer inside: {response.status_code}, expected "
                 f"{write.status}: {response.text[:300]}"
             )
+        # A write answers the record as a read does: masked without pii:read.
+        found = unmasked_id_numbers(response.text)
+        if found:
+            failures.append(f"{op.key} as the officer inside: ID number unmasked, {found[0][:6]}…")
     return failures
 
 
@@ -549,4 +553,7 @@ async def creates_keep_to_the_area(
             failures.append(
                 f"{op.key} by the officer inside: {response.status_code}: {response.text[:300]}"
             )
+        found = unmasked_id_numbers(response.text)
+        if found:
+            failures.append(f"{op.key} by the officer inside: ID number unmasked, {found[0][:6]}…")
     return failures
