@@ -169,7 +169,12 @@ def seed(gateway: str, username: str, password: str) -> dict[str, str]:
 
 
 def run_step(
-    gateway: str, users: int, seconds: int, env: dict[str, str], folder: Path
+    gateway: str,
+    users: int,
+    seconds: int,
+    env: dict[str, str],
+    folder: Path,
+    spawn_rate: float | None = None,
 ) -> tuple[list[Sample], list[str]]:
     """Every request's (name, ms, ok) of one step, and what went wrong, as locust tells it."""
     prefix = folder / f"u{users}"
@@ -187,7 +192,7 @@ def run_step(
                 "--users",
                 str(users),
                 "--spawn-rate",
-                str(users),
+                str(spawn_rate or users),
                 "--run-time",
                 f"{seconds}s",
                 "--host",
@@ -238,6 +243,12 @@ def main() -> int:
     parser.add_argument("--url", help="the gateway of a running platform (else one is started)")
     parser.add_argument("--users", default="5,20,50", help="concurrencies, comma-separated")
     parser.add_argument("--step-s", type=int, default=30, help="seconds at each concurrency")
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        help="users started per second (default: all of a step's users in its first second, "
+        "so every one of them signs in at once)",
+    )
     args = parser.parse_args()
     concurrencies = [int(n) for n in args.users.split(",")]
 
@@ -260,12 +271,13 @@ def main() -> int:
         print(
             f"commit {commit()}; {os.cpu_count()} CPUs; {args.step_s} s per step; "
             f"dashboard {'in' if has_dashboard else 'not in'} the mix; "
+            f"users started {f'{args.spawn_rate:g} per second' if args.spawn_rate else 'at once'}; "
             f"load average before {load_average()}"
         )
         errors: list[str] = []
         for users in concurrencies:
             cpu_before = cpu_seconds(target.pids)
-            samples, problems = run_step(gateway, users, args.step_s, env, folder)
+            samples, problems = run_step(gateway, users, args.step_s, env, folder, args.spawn_rate)
             cpu = {n: t - cpu_before[n] for n, t in cpu_seconds(target.pids).items()}
             work = [sample for sample in samples if not sample[0].startswith(SIGN_IN)]
             print(f"\n{users} users (load average after: {load_average()})")
