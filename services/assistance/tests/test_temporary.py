@@ -171,6 +171,23 @@ async def test_a_major_hardship_case_may_exceed_the_maximum_with_a_reason(
     assert approved_by_township.status_code == 403
 
 
+async def test_an_amount_of_a_million_times_the_standard_is_refused_even_for_major_hardship(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    # 630,000,000 is 1,000,000 × 630: more than the case's multiple can hold (a typo).
+    huge = case(amount="630000000.00", major_hardship=True, major_hardship_reason="核对金额")
+    below = case(amount="629999996.00", major_hardship=True, major_hardship_reason="核对金额")
+
+    refused = await apply(client, tokens, huge)
+    accepted = await apply(client, tokens, below)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "ASSISTANCE_TEMPORARY_AMOUNT"
+    assert "超出范围" in refused.json()["detail"]
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["multiple"] == "999999.99"
+
+
 async def test_the_limits_come_from_the_parameter_store(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
 ) -> None:

@@ -179,6 +179,7 @@ async def test_one_bad_row_rejects_the_whole_file_with_each_problem_by_row(
         row(area_code="420100000000"),  # outside Tianmen
         row(amount="5000.00", major_hardship="是", major_hardship_reason="重大疾病，花费巨大"),
         row(decided_by="审" * 201),
+        row(amount="700000000.00", major_hardship="是", major_hardship_reason="核对金额"),
     ]
 
     response = await upload(client, city(tokens), csv_file(rows))
@@ -192,13 +193,14 @@ async def test_one_bad_row_rejects_the_whole_file_with_each_problem_by_row(
         (7, "income_per_person_yearly"),
         (8, "area_code"),
         (10, "decided_by"),
+        (11, "amount"),
     }
     assert "超过每次上限" in problems[(3, "amount")]
     assert "超过乡镇审批权限" in problems[(4, "status")]
     assert problems[(6, "paid_date")] == "已发放的案件须填写发放日期"
     assert "支出型" in problems[(7, "income_per_person_yearly")]
     assert problems[(10, "decided_by")] == "内容过长"
-    assert response.json()["error_count"] == 7
+    assert response.json()["error_count"] == 8
     assert "未导入任何数据" in response.json()["detail"]
     assert (await listed(client, tokens, area_code=DUOBAO))["total"] == 0
 

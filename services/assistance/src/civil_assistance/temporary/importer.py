@@ -24,7 +24,7 @@ from civil_assistance.db import AuditEvent
 from civil_assistance.parameters.keys import ParameterKey
 from civil_assistance.standards.schemas import StandardProgramme, StandardUnit
 from civil_assistance.temporary.models import TemporaryCase
-from civil_assistance.temporary.policy import plain
+from civil_assistance.temporary.policy import MULTIPLE_LIMIT, plain
 from civil_assistance.temporary.schemas import (
     TemporaryCaseCreate,
     TemporaryCause,
@@ -52,6 +52,7 @@ from civil_shared.runtime.imports import (
 )
 from civil_shared.runtime.imports.cells import message
 from civil_shared.runtime.imports.reading import Table, read_table
+from civil_shared.types import to_fen
 
 PREFIX: Final = "ASSISTANCE_TEMPORARY"
 STAGING: Final = "temporary_case_staging"  # the name the SQL below uses
@@ -269,6 +270,7 @@ _PROBLEMS = text(
        OR c.max_multiple IS NULL
        OR c.township_limit_multiple IS NULL
        OR c.amount <= 0
+       OR round(c.amount / c.standard_monthly, 2) >= 1000000
        OR (c.amount > c.standard_monthly * c.max_multiple AND NOT c.major_hardship)
        OR (c.above_township AND c.status = 'township_approved')
        OR (c.above_township AND :township_only AND c.status = 'paid')
@@ -479,6 +481,8 @@ def _policy_problems(row: Any, problems: Problems, township_only: bool) -> None:
         return
     if amount <= 0:
         problems.add(number, "amount", "救助金额应大于 0")
+    elif to_fen(amount / standard) >= MULTIPLE_LIMIT:
+        problems.add(number, "amount", "救助金额超出范围（不能达到城市低保月标准的100万倍）")
     elif amount > standard * row.max_multiple and not row.major_hardship:
         problems.add(
             number,

@@ -14,6 +14,10 @@ from civil_assistance.standards.service import standard_in_force
 from civil_assistance.temporary.schemas import ApprovalLevel
 from civil_shared.types import Period, to_fen
 
+#: A case keeps its multiple of the standard in NUMERIC(8, 2): an amount reaching a
+#: million times the standard is a typing error, even for a major hardship case.
+MULTIPLE_LIMIT = Decimal(1_000_000)
+
 
 def plain(value: Decimal) -> Decimal:
     """A multiple without its stored trailing zeros: 3.0000 → 3, 0.1667 stays (never 1E+1)."""

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.temporary.models import TemporaryCase
 from civil_assistance.temporary.policy import (
+    MULTIPLE_LIMIT,
     above_max,
     approval_required,
     needs_county,
@@ -125,6 +126,11 @@ class TemporaryCaseService:
             amount = data.amount
         if amount <= 0:
             raise Unprocessable("救助金额应大于 0", code="ASSISTANCE_TEMPORARY_AMOUNT")
+        if policy.multiple_of(amount) >= MULTIPLE_LIMIT:
+            raise Unprocessable(
+                "救助金额超出范围（不能达到城市低保月标准的100万倍）",
+                code="ASSISTANCE_TEMPORARY_AMOUNT",
+            )
         if data.kind is TemporaryKind.SPENDING:
             self._check_income(data)
         if above_max(amount, policy.standard_monthly, policy.max_multiple) and not (
