@@ -387,9 +387,13 @@ async def lists_keep_to_the_area(
     outside: Side,
     city_wide: Iterable[str],
     queries: Mapping[str, Mapping[str, Any]] | None = None,
+    area_code: str | None = None,
+    not_listed: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Every GET without a path parameter, for both officers: 200, and no record of the
-    other township named in it (lists filtered in SQL, never leaked); masked ID numbers.
+    other township named in it (lists filtered in SQL, never leaked), even when asked for
+    by ``area_code`` (the inside township's); a resource's own list shows the inside
+    officer its record (but those ``not_listed`` names, with why); masked ID numbers.
 
     ``queries`` gives the query of a read that needs one (a year)."""
     queries = queries or {}
@@ -406,6 +410,7 @@ async def lists_keep_to_the_area(
         }
 
     mine, theirs = record_ids(inside), record_ids(outside)
+    skip = not_listed or {}
     failures = []
     for op in operations(app):
         if op.method != "get" or "{" in op.path or not op.path.startswith("/api/"):
@@ -424,6 +429,22 @@ async def lists_keep_to_the_area(
             found = unmasked_id_numbers(response.text)
             if found:
                 failures.append(f"{op.key} as {caller}: ID number unmasked, {found[0][:6]}…")
+            own = {
+                value for value in inside.params.get(op.path, {}).values() if _UUID.fullmatch(value)
+            }
+            listed = set(_UUID.findall(response.text))
+            if caller == "the officer inside" and own and not own & listed and op.path not in skip:
+                failures.append(f"{op.key} as {caller}: the township's own record is not listed")
+        if area_code is not None:
+            # Asking by the other township's code filters within the caller's areas.
+            asked = {**queries.get(op.key, {}), "area_code": area_code}
+            response = await client.get(op.path, params=asked, headers=who.outside)
+            leaked = [value for value in mine if value in response.text]
+            if response.status_code >= 500 or leaked:
+                failures.append(
+                    f"{op.key}?area_code={area_code} as the officer of another township: "
+                    f"{response.status_code}{', shows ' + leaked[0] if leaked else ''}"
+                )
     return failures
 
 
