@@ -25,7 +25,7 @@ from typing import Any
 from faker import Faker
 
 from civil_cli.demo import figures as F
-from civil_shared.types import id_check_char
+from civil_shared.types import IdNumber, id_check_char
 
 Body = dict[str, Any]
 
@@ -129,6 +129,9 @@ class Dataset:
     disabled_tekun: list[Body] = field(default_factory=list)  # institution by "institution"
     funeral_waivers: list[Body] = field(default_factory=list)
     cemeteries: list[Body] = field(default_factory=list)
+    high_age: list[dict[str, str]] = field(default_factory=list)  # import rows
+    orphans: list[Body] = field(default_factory=list)
+    visits: list[dict[str, str]] = field(default_factory=list)  # import rows
 
     def yearly_assistance(self) -> Decimal:
         """What twelve monthly runs of the enrolments pay in 2020."""
@@ -216,6 +219,7 @@ def generate(seed: int = F.SEED) -> Dataset:
         ("volunteers", _volunteers),
         ("assistance", _assistance),
         ("welfare", _welfare),
+        ("allowances", _allowances),
     ):
         make(data, *everyone.part(name))
     return data
@@ -953,3 +957,196 @@ def _institutions(
                 "pilot": True,
             }
         )
+
+
+# --- high-age allowance, orphans, visits ------------------------------------------------------
+
+#: The high-age tiers' first ages (the welfare service's seeded rule, DOMAIN.md).
+HIGH_AGE_TIER_AGES = (80, 90, 100)
+_HIGH_AGE_AMOUNTS = tuple(F.HIGH_AGE_ALLOWANCES.values())  # tier 1, 2, 3, per month
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def high_age_monthly(id_number: str, period: str) -> Decimal:
+    """What the platform pays the holder of ``id_number`` for ``period``: the tier of the
+    age reached by the month's last day (0 below the first)."""
+    year, month = int(period[:4]), int(period[5:])
+    age = IdNumber(id_number).age_on(_month_end(year, month))
+    amount = Decimal(0)
+    for minimum, tier_amount in zip(HIGH_AGE_TIER_AGES, _HIGH_AGE_AMOUNTS, strict=True):
+        if age >= minimum:
+            amount = tier_amount
+    return amount
+
+
+def high_age_paid(rows: list[dict[str, str]]) -> Decimal:
+    """What twelve monthly runs of ``rows`` pay in the year."""
+    return sum(
+        (
+            high_age_monthly(r["id_number"], period)
+            for r in rows
+            for period in _months(F.YEAR)
+            if period >= r["start_period"]
+        ),
+        Decimal(0),
+    )
+
+
+def _allowances(data: Dataset, rng: random.Random, people: People) -> None:
+    rng_high_age, high_age_people = people.part("high-age")
+    _high_age(data, rng_high_age, high_age_people)
+    rng_orphans, orphan_people = people.part("orphans")
+    _orphans(data, rng_orphans, orphan_people)
+    _elder_visits(data, people.part("visits")[0])
+    _child_visits(data, people.part("child-visits")[0])
+
+
+def _high_age(data: Dataset, rng: random.Random, people: People) -> None:
+    """The register by birth year (figures), the 81–89-year-olds filling up to the year's
+    money; each starts with 2020 or, turning 80 in it, with the birthday's month."""
+    places = [d for d in data.divisions if in_report(d)]
+
+    def add(id_number: str, name: str, start: str) -> None:
+        data.high_age.append(
+            {
+                "id_number": id_number,
+                "name": name,
+                "area_code": rng.choice(places).code,
+                "start_period": start,
+            }
+        )
+
+    def born_in(years: list[int], weights: list[float]) -> tuple[str, str]:
+        year = rng.choices(years, weights)[0]
+        return people.person(date(year, 1, 1), date(year, 12, 31))
+
+    for _ in range(F.HIGH_AGE_BORN_1940):
+        id_number, name = born_in([1940], [1])
+        add(id_number, name, f"{F.YEAR}-{IdNumber(id_number).birth_date.month:02d}")
+    fixed: list[tuple[int, list[int], list[float]]] = [
+        (F.HIGH_AGE_BORN_1930, [1930], [1]),
+        (F.HIGH_AGE_BORN_1921_1929, list(range(1921, 1930)), [1.0 + 0.25 * i for i in range(9)]),
+        (F.HIGH_AGE_BORN_1920, [1920], [1]),
+        (F.HIGH_AGE_BORN_1908_1919, list(range(1908, 1920)), [1.0 + i for i in range(12)]),
+    ]
+    for count, years, weights in fixed:
+        for _ in range(count):
+            add(*born_in(years, weights), JAN_2020)
+    left = F.HIGH_AGE_PAID - high_age_paid(data.high_age)
+    tier1 = _HIGH_AGE_AMOUNTS[0]
+    full_years, rest = divmod(left, tier1 * 12)
+    assert rest % tier1 == 0, "the other tiers' amounts are multiples of the first's"
+    fillers = list(range(1931, 1940))
+    filler_weights = [1.0 + 0.12 * i for i in range(len(fillers))]
+    for _ in range(int(full_years)):
+        add(*born_in(fillers, filler_weights), JAN_2020)
+    if rest:
+        # Registered late in the year: paid from that month, the last months' worth of rest.
+        add(*born_in(fillers, filler_weights), f"{F.YEAR}-{13 - int(rest / tier1):02d}")
+
+
+def _orphans(data: Dataset, rng: random.Random, people: People) -> None:
+    places = [d for d in data.divisions if in_report(d)]
+    states = ("dead", "dead", "dead", "missing")
+    for kind, count in (
+        ("scattered", F.ORPHANS_SCATTERED),
+        ("institution", F.ORPHANS_INSTITUTION),
+    ):
+        for _ in range(count):
+            # Under 18 the whole year: born from 2 January 2003.
+            id_number, name = people.person(date(2003, 1, 2), date(2016, 12, 31))
+            born = IdNumber(id_number).birth_date
+            earliest = max(born + timedelta(days=60), date(2015, 1, 1))
+            span = (date(2019, 12, 1) - earliest).days
+            assessed = earliest + timedelta(days=rng.randint(0, span))
+            body: Body = {
+                "id_number": id_number,
+                "name": name,
+                "area_code": rng.choice(places).code,
+                "kind": kind,
+                "father_state": "dead",
+                "mother_state": rng.choice(states),
+                "assessed_date": assessed.isoformat(),
+                "start_period": JAN_2020,
+            }
+            if kind == "institution":
+                body["institution_name"] = "天门市儿童福利院"
+                body["situation"] = "父母双亡，由市儿童福利院集中养育"
+            else:
+                body["guardian"] = {
+                    "name": people.name(),
+                    "relation": rng.choice(("grandparent", "grandparent", "other_relative")),
+                    "phone": people.phone(),
+                }
+                body["situation"] = "父母双亡或查找不到，由亲属监护，社会散居"
+            data.orphans.append(body)
+
+
+_FINDINGS = (
+    "身体状况良好，生活能自理，家中安全隐患已排查",
+    "血压偏高，已提醒按时服药，子女已电话联系",
+    "独自在家，饮食正常，已告知村委会联系电话",
+    "与配偶同住，身体尚可，了解近期生活需求",
+    "行动不便，已协助购买生活用品",
+)
+
+
+def _elder_visits(data: Dataset, rng: random.Random) -> None:
+    """The left-behind elderly visited monthly in 2020 on a day of their own, from their
+    registration on: the last visit is in December, so no one is overdue at the year's end."""
+    for elder in data.elders:
+        registered = date.fromisoformat(elder["registered_date"])
+        day = rng.randint(1, 28)
+        for month in range(1, 13):
+            when = date(F.YEAR, month, day)
+            if when < registered:
+                continue
+            data.visits.append(
+                {
+                    "subject_kind": "elderly",
+                    "id_number": elder["id_number"],
+                    "visit_date": when.isoformat(),
+                    "kind": rng.choices(("home_visit", "phone", "video"), (14, 5, 1))[0],
+                    "findings": rng.choice(_FINDINGS),
+                    "visitor_name": elder["responsible_worker"]["name"],
+                }
+            )
+
+
+def _child_visits(data: Dataset, rng: random.Random) -> None:
+    """The children's files opened in 2019 (the report's database; a month after birth at
+    the earliest) and their homes visited by the village's director every 3 months in 2020,
+    on a day and in a month of the quarter of their own: the last visit is in the fourth
+    quarter, so no child is overdue at the year's end."""
+    directors = {d["area_code"]: d["name"] for d in data.directors}
+    for child in data.child_files:
+        born = IdNumber(child["id_number"]).birth_date
+        opened = date(2019, 1, 1) + timedelta(days=rng.randint(0, 364))
+        registered = max(opened, born + timedelta(days=30))
+        child["registered_date"] = registered.isoformat()
+        day, first = rng.randint(1, 28), rng.randint(1, 3)
+        for month in range(first, 13, 3):
+            when = date(F.YEAR, month, day)
+            if when < registered:
+                continue
+            data.visits.append(
+                {
+                    "subject_kind": "child",
+                    "id_number": child["id_number"],
+                    "visit_date": when.isoformat(),
+                    "kind": "home_visit",
+                    "findings": rng.choice(_CHILD_FINDINGS),
+                    "visitor_name": directors[child["area_code"]],
+                }
+            )
+
+
+_CHILD_FINDINGS = (
+    "祖父母照料良好，学习正常，已提醒注意用水用电安全",
+    "身体健康，按时上学，与外出务工父母每周视频联系",
+    "近期感冒已痊愈，监护人照护到位",
+    "学习成绩有所下降，已与学校老师沟通",
+)

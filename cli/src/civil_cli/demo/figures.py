@@ -42,6 +42,17 @@ HIGH_AGE_ALLOWANCES: Final = {
     "high_age_tier2_allowance": Decimal("100"),
     "high_age_tier3_allowance": Decimal("300"),
 }
+#: Paid by the year's twelve monthly high-age runs (1,895 万), exactly.
+HIGH_AGE_PAID: Final = Decimal("18950000.00")
+#: Recipients by birth year, the report giving only the money: a plausible 80+ register
+#: for a city of ~1.6 M (about 29,000, tier 2 about an eighth, some 100 centenarians).
+#: Those born 1931–1939 (81–89 all year, tier 1) fill the rest up to HIGH_AGE_PAID; one
+#: of them starts late in the year so the sum comes out to the yuan.
+HIGH_AGE_BORN_1940: Final = 3_400  # turn 80 in 2020: paid from the birthday's month
+HIGH_AGE_BORN_1930: Final = 760  # turn 90: tier 2 from the birthday's month
+HIGH_AGE_BORN_1921_1929: Final = 2_950  # tier 2 all year
+HIGH_AGE_BORN_1920: Final = 30  # turn 100: tier 3 from the birthday's month
+HIGH_AGE_BORN_1908_1919: Final = 70  # tier 3 all year
 
 # --- 2. Special groups ------------------------------------------------------------
 LEFT_BEHIND_ELDERLY: Final = 3_760
@@ -50,6 +61,14 @@ CHILD_SUPERVISORS: Final = 26
 CHILD_DIRECTORS: Final = 629  # all trained in the year
 ORPHAN_SCATTERED_ALLOWANCE: Final = Decimal("1260")
 ORPHAN_INSTITUTION_ALLOWANCE: Final = Decimal("2016")
+#: The report gives the orphans' standards, not their numbers: plausible small counts
+#: (about 1 in 10,000 inhabitants), all on the allowance the whole year.
+ORPHANS_SCATTERED: Final = 128
+ORPHANS_INSTITUTION: Final = 36
+#: Left-behind elderly are visited monthly (the round's default; the report: "a regular
+#: round"), children at home every 3 months (the report), from their registration (the
+#: children's files opened in 2019); none is overdue at the year's end.
+VISITS_OVERDUE_AT_YEAR_END: Final = 0
 DE_FACTO_UNSUPPORTED: Final = 227
 DISABILITY_LIVING_PERSONS: Final = 9_194
 DISABILITY_CARE_PERSONS: Final = 7_265

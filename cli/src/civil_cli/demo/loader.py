@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -51,6 +51,8 @@ USERS: dict[str, tuple[str, str, list[str], bool]] = {
 }
 ASSISTANCE_PROGRAMMES = ("rural_dibao", "urban_dibao", "rural_tekun", "urban_tekun")
 WELFARE_SUBSIDIES = ("disability_living", "disability_care", "de_facto_unsupported")
+#: Paid from registers that need nothing of assistance: run while the dibao loads.
+ALLOWANCES = ("high_age", "orphan_scattered", "orphan_institution")
 MONTHS = [f"{F.YEAR}-{m:02d}" for m in range(1, 13)]
 
 
@@ -207,6 +209,10 @@ class Loader:
                 self.institutions,
                 self.cemeteries,
                 self.funeral_waivers,
+                self.high_age_allowances,
+                self.orphans,
+                self.visits,
+                self.allowance_runs,
             ):
                 await self.timed(step)
             await enrolled.wait()
@@ -476,47 +482,24 @@ class Loader:
         await self.runs("assistance", ASSISTANCE_PROGRAMMES, "低保、特困月度发放（48批）")
 
     async def temporary_cases(self) -> None:
-        path = "/api/v1/assistance/temporary-cases"
-        paid = sum([await self.admin.total(path, year=y, status="paid") for y in (2019, 2020)])
-        if paid >= len(self.data.temporary_cases):
-            await self.each("临时救助", self.data.temporary_cases, _nothing, done=paid)
-            return
-        await self.each(
-            "临时救助（受理）",
-            self.data.temporary_cases,
-            lambda case: self.post(
-                self.admin, path, {k: v for k, v in case.items() if k != "key"}, key=case["key"]
-            ),
+        """2019's and 2020's cases as each township's register (临时救助台账), decided
+        and paid in the old system: the admin imports them as the county."""
+        await self.imports(
+            "临时救助（台账导入）",
+            "/api/v1/assistance/temporary-cases/import",
+            [temporary_row(case) for case in self.data.temporary_cases],
+            "/api/v1/assistance/temporary-cases",
+            lambda row: row["area_code"][:9],
         )
-        for year in (2019, 2020):
-            cases = await self.admin.every(path, year=year)
-
-            async def settle(case: Body) -> None:
-                etag, status = f'"{case["version"]}"', case["status"]
-                if status == "applied":
-                    approved = await self.city.request(
-                        "POST", f"{path}/{case['id']}/approve", headers={"If-Match": etag}
-                    )
-                    etag = expect(approved, 200).headers.get("ETag", "")
-                    status = approved.json()["status"]
-                if status in ("township_approved", "county_approved"):
-                    expect(
-                        await self.city.request(
-                            "POST", f"{path}/{case['id']}/pay", headers={"If-Match": etag}
-                        ),
-                        200,
-                    )
-
-            await self.each(f"临时救助（审批、发放 {year}）", cases, settle)
 
     async def helper_ledger(self) -> None:
-        path = "/api/v1/assistance/helper-ledger/assignments"
-        done = await self.admin.total(path, active="true")
-        await self.each(
-            "帮扶人台账",
-            self.data.helper_assignments,
-            lambda body: self.post(self.admin, path, body),
-            done=done,
+        await self.imports(
+            "帮扶人台账（批量导入）",
+            "/api/v1/assistance/helper-ledger/assignments/import",
+            [helper_row(assignment) for assignment in self.data.helper_assignments],
+            "/api/v1/assistance/helper-ledger/assignments",
+            lambda row: row["area_code"][:9],
+            active="true",
         )
 
     async def rescues(self) -> None:
@@ -612,7 +595,7 @@ class Loader:
         )
 
     async def disabled_persons(self) -> None:
-        """The register by import; each person's subsidies through the API (decisions)."""
+        """The register by import; the subsidies by the bulk decision import (same rules)."""
         path = "/api/v1/welfare/disabled-persons"
         grants = await self.admin.total("/api/v1/welfare/disability-subsidy-grants")
         wanted = sum(len(p["subsidies"]) for p in self.data.disabled_persons)
@@ -630,18 +613,29 @@ class Loader:
             path,
             lambda row: row["area_code"][:9],
         )
-        ids = {p["id_number"]: p["id"] for p in await self.admin.every(path)}
-
-        async def apply(person: Body) -> None:
-            response = await self.admin.request(
-                "POST",
-                f"{path}/{ids[person['id_number']]}/subsidy-applications",
-                json={"subsidies": person["subsidies"], "start_period": person["start_period"]},
-                headers={"Idempotency-Key": f"demo-disability-{person['id_number']}"},
+        # The applications by the bulk decision import, a township a file: each file is
+        # all-or-nothing, so a township holding any grant has been decided already.
+        chunks: dict[str, list[dict[str, str]]] = {}
+        for p in self.data.disabled_persons:
+            chunks.setdefault(p["area_code"][:9], []).append(
+                {
+                    "id_number": p["id_number"],
+                    "subsidies": "、".join(p["subsidies"]),
+                    "start_period": p["start_period"],
+                }
             )
-            expect(response, 200, 201, 409)
-
-        await self.each("残疾人两项补贴（申请、审核）", self.data.disabled_persons, apply)
+        task = self.task("残疾人两项补贴（批量申请、审核）", len(self.data.disabled_persons))
+        for township, rows in sorted(chunks.items()):
+            there = await self.admin.total(
+                "/api/v1/welfare/disability-subsidy-grants", area_code=township
+            )
+            if there == 0:
+                await self.upload(
+                    "/api/v1/welfare/disability-subsidy-applications/import",
+                    rows,
+                    f"disability-subsidies-{township}",
+                )
+            self.progress.advance(task, len(rows))
 
     async def institutions(self) -> None:
         path = "/api/v1/welfare/care-institutions"
@@ -690,6 +684,43 @@ class Loader:
             done=done,
         )
 
+    async def high_age_allowances(self) -> None:
+        path = "/api/v1/welfare/high-age-allowances"
+        await self.imports(
+            "高龄津贴对象（批量导入）",
+            f"{path}/import",
+            self.data.high_age,
+            path,
+            lambda row: row["area_code"][:9],
+        )
+
+    async def orphans(self) -> None:
+        path = "/api/v1/welfare/orphans"
+        done = await self.admin.total(path)
+        await self.each(
+            "孤儿（散居、集中供养）",
+            self.data.orphans,
+            lambda b: self.post(self.admin, path, b),
+            done=done,
+        )
+
+    async def visits(self) -> None:
+        """The elders' and children's visits, in the townships' chunks (counted where the
+        person lives)."""
+        township = {
+            p["id_number"]: p["area_code"][:9] for p in self.data.elders + self.data.child_files
+        }
+        await self.imports(
+            "留守老人、儿童探访记录（批量导入）",
+            "/api/v1/welfare/visits/import",
+            self.data.visits,
+            "/api/v1/welfare/visits",
+            lambda row: township[row["id_number"]],
+        )
+
+    async def allowance_runs(self) -> None:
+        await self.runs("welfare", ALLOWANCES, "高龄津贴、孤儿基本生活费月度发放（36批）")
+
     async def welfare_runs(self) -> None:
         await self.runs("welfare", WELFARE_SUBSIDIES, "残疾人两项补贴、事实无人抚养儿童月度发放")
 
@@ -735,6 +766,7 @@ def child_row(child: Body) -> dict[str, str]:
         "guardian_relation": guardian["relation"],
         "guardian_phone": guardian.get("phone") or "",
         "situation": child.get("situation") or "",
+        "registered_date": child.get("registered_date") or "",
     }
     return row
 
@@ -810,3 +842,25 @@ def sign_ins(gateway_url: str) -> list[str]:
         where = f" for {', '.join(areas)} (多宝镇)" if areas else ""
         lines.append(f"  {username:8} {role}{where}")
     return lines
+
+
+def temporary_row(case: Body) -> dict[str, str]:
+    """A temporary-assistance case as a paid row of the assistance service's register
+    import: approved three days after the application, paid four days later, both
+    within the year of the application (the year its money counts in)."""
+    applied = date.fromisoformat(case["application_date"])
+    year_end = date(applied.year, 12, 31)
+    row = {key: str(value) for key, value in case.items() if key != "key"}
+    row |= {
+        "status": "paid",
+        "decided_date": min(applied + timedelta(days=3), year_end).isoformat(),
+        "paid_date": min(applied + timedelta(days=7), year_end).isoformat(),
+    }
+    return row
+
+
+def helper_row(assignment: Body) -> dict[str, str]:
+    """A helper assignment as a row of the assistance service's helper-ledger import."""
+    row = {key: str(value) for key, value in assignment.items()}
+    row["has_phone"] = "是" if assignment.get("has_phone") else "否"
+    return row
