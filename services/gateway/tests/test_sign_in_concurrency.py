@@ -141,11 +141,12 @@ async def test_guesses_from_one_address_at_once_get_no_more_tries_than_its_limit
         )
 
 
-async def test_a_hopeless_queue_is_refused_at_once_with_retry_after(
+async def test_a_hopeless_queue_is_refused_with_retry_after(
     gateway: Gateway,
 ) -> None:
     names = [unique("rush-") for _ in range(8)]
-    # A wait of a tenth of a second: two turns at the CPUs at most, the rest would wait longer.
+    # A wait of a tenth of a second: two turns at the CPUs at most, the rest would wait
+    # longer and are refused, at once or at the deadline.
     async with gateway(sign_in_max_wait_s=0.1) as (client, session):
         answers = await asyncio.gather(*(sign_in(client, n, "Guess-1234") for n in names))
 

@@ -97,13 +97,16 @@ class HashingGate:
     its attempt in the database, so attempts in flight (which the limits on
     failures count) are never more than the turns, and holds no database
     connection while it waits. A sign-in whose expected wait (the queue ahead
-    times the recent length of a turn) is longer than it may wait is refused at
-    once rather than queued to time out, so a burst far beyond what the CPUs can
-    check answers "retry after" instead of piling up requests.
+    times the recent length of a turn) is far longer than it may wait is refused
+    at once rather than queued to time out, so a burst far beyond what the CPUs
+    can check answers "retry after" instead of piling up requests; one still
+    waiting at its deadline is refused then.
     """
 
     #: Weight of the newest turn in the running mean of a turn's length.
     SMOOTHING = 0.2
+    #: A queue expected to take this many times the wait allowed is refused at once.
+    HOPELESS = 2.0
 
     def __init__(self, turns: int, first_guess_s: float = 0.25) -> None:
         self.turns = turns
@@ -121,7 +124,10 @@ class HashingGate:
         """A turn, waited for until ``deadline`` (the loop's clock); else HashingQueueFull."""
         loop = asyncio.get_running_loop()
         expected = self.expected_wait_s()
-        if expected > deadline - loop.time():
+        # The length of a turn varies with the machine's load (a fifth of a second
+        # idle, seconds on a busy one), so only a queue clearly too long is refused
+        # unwaited; a doubtful one waits, up to the deadline.
+        if expected > self.HOPELESS * (deadline - loop.time()):
             raise HashingQueueFull(expected)
         self._waiting += 1
         try:
