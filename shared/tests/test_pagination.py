@@ -28,7 +28,7 @@ def test_page_params_bounds_ok(limit: int, offset: int) -> None:
     assert (params.limit, params.offset) == (limit, offset)
 
 
-@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (501, 0), (50, -1)])
+@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (501, 0), (50, -1), (50, 2**63)])
 def test_page_params_bounds_rejected(limit: int, offset: int) -> None:
     with pytest.raises(ValidationError):
         PageParams(limit=limit, offset=offset)

@@ -148,6 +148,17 @@ async def test_a_period_outside_2000_2100_is_refused(
     assert [error["field"] for error in response.json()["errors"]] == ["period"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/households", "/api/v1/reviews/due"])
+async def test_an_offset_beyond_any_list_is_a_422_not_a_500(
+    client: httpx.AsyncClient, tokens: Tokens, path: str
+) -> None:
+    response = await client.get(
+        path, params={"offset": str(2**63)}, headers=tokens.headers("city_officer")
+    )
+    assert_problem(response, 422, "VALIDATION_FAILED")
+    assert [error["field"] for error in response.json()["errors"]] == ["offset"]
+
+
 async def test_a_year_9999_standard_is_refused(client: httpx.AsyncClient, tokens: Tokens) -> None:
     response = await client.post(
         "/api/v1/standards",

@@ -12,13 +12,16 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Page", "PageParams"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET", "Page", "PageParams"]
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
 #: Bounded so one request cannot pull a whole ledger; exports have their own path.
 MAX_LIMIT = 500
+#: PostgreSQL takes an OFFSET up to 2^63 - 1, and the driver refuses more (a 500):
+#: bounded far above any list the bureau holds, so a wild value is a 422.
+MAX_OFFSET = 2**31 - 1
 
 
 class PageParams(BaseModel):
@@ -27,7 +30,9 @@ class PageParams(BaseModel):
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（1–500，默认50）"
     )
-    offset: int = Field(default=0, ge=0, description="跳过的条数（从0开始）")
+    offset: int = Field(
+        default=0, ge=0, le=MAX_OFFSET, description="跳过的条数（从0开始，至多2147483647）"
+    )
 
 
 class Page(BaseModel, Generic[T]):

@@ -9,6 +9,7 @@ from civil_gateway.checks.service import conflicts
 from civil_gateway.config import GatewaySettings
 from civil_gateway.peers import peers_of
 from civil_shared.auth import Principal, Role
+from civil_shared.pagination import MAX_OFFSET
 from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.security import require_roles
 
@@ -34,7 +35,7 @@ async def conflict_checks(
     year: Annotated[int, Query(ge=2000, le=2100, description="年度")],
     rule: Annotated[Rule | None, Query(description="只看某一规则")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
-    offset: Annotated[int, Query(ge=0, description="跳过条数")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="跳过条数")] = 0,
 ) -> ConflictReport:
     settings: GatewaySettings = request.app.state.settings
     return await conflicts(
