@@ -251,6 +251,7 @@ class Roles:
     reader: dict[str, str]
     pii_reader: dict[str, str]
     no_scope: dict[str, str]
+    writer: dict[str, str]
 
 
 def roles(tokens: Any, service: str, area: str, other_area: str) -> Roles:
@@ -262,6 +263,7 @@ def roles(tokens: Any, service: str, area: str, other_area: str) -> Roles:
         reader=tokens.headers("integrator", scopes=[f"{service}:read"]),
         pii_reader=tokens.headers("integrator", scopes=[f"{service}:read", "pii:read"]),
         no_scope=tokens.headers("integrator"),
+        writer=tokens.headers("integrator", scopes=[f"{service}:write"]),
     )
 
 
@@ -281,6 +283,8 @@ async def record_table(
 
     - anonymous 401; an integrator without scopes 403;
     - an auditor and a ``<service>:read`` integrator read (200) and never write (403);
+      a ``<service>:write`` integrator writes as the officer inside (403 where
+      ``Write.officers`` keeps the write to city officers);
     - the officer of the record's township reads (200) and writes (``writes``' status);
       the officer of another township gets 404 for both, unless the prefix is in
       ``city_wide`` (records of the whole city, answered alike to both);
@@ -340,6 +344,14 @@ async def record_table(
             expect(
                 op, "the officer of another township", outside_got, 200 if city_wide_record else 404
             )
+            # And the other way: the other township's record to the officer inside.
+            mirrored = (await call(who.inside, url=other_url)).status_code
+            expect(
+                op,
+                "the officer inside, on the other record",
+                mirrored,
+                200 if city_wide_record else 404,
+            )
             number = inside.id_numbers.get(prefix(op.path))
             if number and op.path.count("{") == 1 and op.path.endswith("}"):
                 shown = (await call(who.pii_reader)).text
@@ -353,17 +365,23 @@ async def record_table(
             expect(op, "a reading integrator", (await call(who.reader)).status_code, 403)
         async with rolled_back():
             outside_got = (await call(who.outside)).status_code
+        # An integrator granted <service>:write (the whole city) writes as the officer
+        # inside does, but for writes kept to city officers.
+        async with rolled_back():
+            writer_got = (await call(who.writer)).status_code
         if write.officers is not None:
             expect(op, "the officer of another township", outside_got, write.officers)
             async with rolled_back():
                 inside_got = (await call(who.inside)).status_code
             expect(op, "the officer inside", inside_got, write.officers)
+            expect(op, "a writing integrator", writer_got, 403)
             continue
         if city_wide_record:
             async with rolled_back():
                 inside_got = (await call(who.inside)).status_code
             expect(op, "the officer of another township", outside_got, inside_got)
             continue
+        expect(op, "a writing integrator", writer_got, write.status)
         expect(op, "the officer of another township", outside_got, 404)
         async with rolled_back():
             response = await call(who.inside)
