@@ -552,8 +552,6 @@ async def creates_keep_to_the_area(
     inside_answers: Mapping[str, tuple[int, ...]] | None = None,
     outside_answers: Mapping[str, int] | None = None,
 ) -> list[str]:
-    # The creates' answer, not the reads' 404: civil_shared.runtime.scoping's
-    # ensure_writable_area says 404 but no service uses it; every create refuses with 403.
     """Every create (a POST to a collection), with the body that made the record inside
     the officer's township: the officer of another township gets 403 (the platform's
     ``*_AREA_FORBIDDEN``: nothing exists yet to hide; never a 409 that would confirm the

@@ -219,6 +219,11 @@ async def test_a_bad_id_number_is_422_and_a_person_unknown_everywhere_404(
     assert bad.headers["content-type"].startswith("application/problem+json")
     assert missing.status_code == 404
     assert missing.json()["code"] == "GATEWAY_PERSON_NOT_FOUND"
+    # The problem names the path it answers, with the ID number in it masked.
+    masked = f"{unknown[:6]}********{unknown[-4:]}"
+    assert missing.json()["instance"] == f"/api/v1/persons/{masked}/profile"
+    assert unknown not in missing.text
+    assert wrong_check not in bad.text
 
 
 async def test_a_service_down_or_slow_leaves_its_section_out_not_the_profile(

@@ -23,6 +23,7 @@ from civil_shared.errors import (
     RequestValidationFailed,
     ServiceUnavailable,
 )
+from civil_shared.types import mask_ids_in
 
 log = structlog.get_logger("civil.errors")
 
@@ -103,7 +104,8 @@ def _is_chinese(text: str) -> bool:
 
 def problem_response(request: Request, error: AppError) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
-    problem = error.to_problem(instance=request.url.path, request_id=request_id)
+    # The path may carry an ID number (a person's profile): masked like the request log's.
+    problem = error.to_problem(instance=mask_ids_in(request.url.path), request_id=request_id)
     return JSONResponse(
         problem.model_dump(mode="json", exclude_none=True),
         status_code=error.status,

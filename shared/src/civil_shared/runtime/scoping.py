@@ -28,7 +28,3 @@ def ensure_visible(principal: Principal, area_code: str | None, not_found: NotFo
     if not principal.sees_area(area_code):
         raise not_found
 
-
-def ensure_writable_area(principal: Principal, area_code: str, not_found: NotFound) -> None:
-    """A caller may create records only inside its own areas (404 like a read outside)."""
-    ensure_visible(principal, area_code, not_found)
