@@ -443,7 +443,7 @@ async def test_the_report_names_a_degraded_service_and_its_figures_are_missing(
     assert "17344户34015人" in md.text
 
 
-async def test_an_unknown_format_is_406(
+async def test_an_unacceptable_accept_is_406_and_an_unknown_format_name_422(
     client: httpx.AsyncClient, tokens: Tokens, get: Get, services: Services
 ) -> None:
     pdf = await client.get(
@@ -453,4 +453,6 @@ async def test_an_unknown_format_is_406(
     assert pdf.status_code == 406
     assert pdf.headers["content-type"].startswith("application/problem+json")
     assert pdf.json()["code"] == "GATEWAY_REPORT_FORMAT_NOT_ACCEPTABLE"
-    assert (await get("/api/v1/reports/annual?year=2020&format=pdf")).status_code == 406
+    named = await get("/api/v1/reports/annual?year=2020&format=pdf")
+    assert named.status_code == 422
+    assert [error["field"] for error in named.json()["errors"]] == ["format"]

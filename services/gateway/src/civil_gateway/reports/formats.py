@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal, get_args
 
 from civil_shared.errors import AppError
 
@@ -29,7 +29,10 @@ DOCX: Final = ReportFormat(
 )
 #: In the order preferred when the caller likes several equally (``*/*``: Markdown).
 FORMATS: Final = (MARKDOWN, HTML, DOCX)
+#: The names ``format=`` takes: in the OpenAPI as an enum, so another name is a 422.
+FormatName = Literal["markdown", "html", "docx", "md", "word"]
 _BY_NAME: Final = {f.name: f for f in FORMATS} | {"md": MARKDOWN, "word": DOCX}
+assert set(_BY_NAME) == set(get_args(FormatName))
 
 
 def _not_acceptable(detail: str) -> NotAcceptable:
@@ -77,13 +80,10 @@ def _quality(fmt: ReportFormat, ranges: list[tuple[str, str, float]]) -> float:
     return best[1]
 
 
-def choose(format_name: str | None, accept: str | None) -> ReportFormat:
+def choose(format_name: FormatName | None, accept: str | None) -> ReportFormat:
     """The format asked for by name, or the best the ``Accept`` header allows; 406 if none."""
     if format_name is not None:
-        chosen = _BY_NAME.get(format_name.strip().lower())
-        if chosen is None:
-            raise _not_acceptable(f"不支持的报告格式：{format_name}（可选 markdown、html、docx）")
-        return chosen
+        return _BY_NAME[format_name]
     if accept is None or not accept.strip():
         return MARKDOWN
     ranges = _ranges(accept)

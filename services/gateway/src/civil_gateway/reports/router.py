@@ -6,7 +6,7 @@ from fastapi.responses import Response
 from civil_gateway.dashboard.dependencies import DashboardReader, load_dashboard
 from civil_gateway.dashboard.router import Area, Year
 from civil_gateway.dashboard.service import dashboard_areas
-from civil_gateway.reports.formats import DOCX, FORMATS, HTML, choose
+from civil_gateway.reports.formats import DOCX, FORMATS, HTML, FormatName, choose
 from civil_gateway.reports.render import html, markdown, word
 from civil_shared.errors import Problem, Unprocessable
 
@@ -38,7 +38,7 @@ async def annual_report(
     year: Year,
     area_code: Area = None,
     format: Annotated[
-        str | None,
+        FormatName | None,
         Query(description="报告格式：markdown、html 或 docx（优先于 Accept 请求头）"),
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
