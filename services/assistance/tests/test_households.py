@@ -494,6 +494,35 @@ async def test_a_household_in_assistance_cannot_be_deleted(
     assert response.json()["code"] == "ASSISTANCE_HOUSEHOLD_ENROLLED"
 
 
+async def test_a_household_with_an_application_or_a_past_enrolment_is_kept(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    head = member()
+    applied = await created(client, tokens, household(head))
+    application = await client.post(
+        "/api/v1/applications",
+        json={
+            "programme": "rural_dibao",
+            "household_id": applied["id"],
+            "applicant": {"id_number": head["id_number"], "name": "张三"},
+            "area_code": DUOBAO_VILLAGE,
+            "application_date": "2020-03-01",
+        },
+        headers=officer(tokens),
+    )
+    assert application.status_code == 201, application.text
+    ended = await created(client, tokens)
+    await _enrol(session, ended, "rural_dibao", "ended")
+
+    for kept in (applied, ended):
+        url = f"{URL}/{kept['id']}"
+        response = await client.delete(url, headers=if_match(tokens, 1))
+
+        assert response.status_code == 409, response.text
+        assert response.json()["code"] == "ASSISTANCE_HOUSEHOLD_HAS_RECORDS"
+        assert (await client.get(url, headers=officer(tokens))).status_code == 200
+
+
 # --- who sees what ---------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_assistance.applications.models import Application
 from civil_assistance.enrolments.models import ENROLLED_STATUSES, EnrolledPerson, Enrolment
 from civil_assistance.households.models import Household, HouseholdMember
 from civil_shared.runtime.database import count_rows
@@ -82,6 +83,17 @@ class HouseholdRepository:
             .limit(1)
         )
         return found is not None
+
+    async def has_records(self, household_id: uuid.UUID) -> bool:
+        """Whether an application or an enrolment (of any status) names the household."""
+        return bool(
+            await self.session.scalar(
+                select(
+                    exists().where(Application.household_id == household_id)
+                    | exists().where(Enrolment.household_id == household_id)
+                )
+            )
+        )
 
     async def add(self, household: Household) -> Household:
         self.session.add(household)

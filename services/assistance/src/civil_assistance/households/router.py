@@ -125,7 +125,7 @@ async def update_household(
     responses={
         **NOT_FOUND,
         **VERSIONED,
-        409: {"model": Problem, "description": "家庭正在享受救助"},
+        409: {"model": Problem, "description": "家庭正在享受救助，或有救助申请、保障记录须留存"},
     },
 )
 async def delete_household(

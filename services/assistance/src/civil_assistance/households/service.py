@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.db import AuditEvent
@@ -50,6 +51,8 @@ from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.runtime.scoping import area_condition, ensure_visible
 from civil_shared.runtime.versioning import check_version
 from civil_shared.types import AreaCode, DisabilityCategory, IdNumber
+
+FOREIGN_KEY_VIOLATION = "23503"
 
 
 def household_not_found(household_id: uuid.UUID) -> NotFound:
@@ -257,7 +260,20 @@ class HouseholdService:
                 "该家庭正在享受救助，须先终止保障再删除",
                 code="ASSISTANCE_HOUSEHOLD_ENROLLED",
             )
-        await self.repository.delete(household)
+        kept = Conflict(
+            "该家庭有救助申请或保障记录，须留存备查，不能删除",
+            code="ASSISTANCE_HOUSEHOLD_HAS_RECORDS",
+        )
+        if await self.repository.has_records(household.id):
+            raise kept
+        try:
+            await self.repository.delete(household)
+        except IntegrityError as exc:
+            # An application or enrolment naming it was made since the check above.
+            await self.session.rollback()
+            if getattr(exc.orig, "sqlstate", None) == FOREIGN_KEY_VIOLATION:
+                raise kept from exc
+            raise
         await self.session.commit()
 
     # --- members -----------------------------------------------------------
