@@ -210,6 +210,9 @@ class Write:
     if_match: str | None = '"1"'
     #: Set for a write no township officer may make (city officers only): what both get.
     officers: int | None = None
+    #: Set for a write kept to the bureau's staff (never an integrating system): what a
+    #: ``<service>:write`` integrator gets instead of ``status``.
+    integrator: int | None = None
 
     def body(self, inside: Side) -> Any:
         # A body naming the record itself (a PUT's certificate) is built from its side.
@@ -381,7 +384,8 @@ async def record_table(
                 inside_got = (await call(who.inside)).status_code
             expect(op, "the officer of another township", outside_got, inside_got)
             continue
-        expect(op, "a writing integrator", writer_got, write.status)
+        integrator = write.status if write.integrator is None else write.integrator
+        expect(op, "a writing integrator", writer_got, integrator)
         expect(op, "the officer of another township", outside_got, 404)
         async with rolled_back():
             response = await call(who.inside)
