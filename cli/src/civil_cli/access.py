@@ -287,7 +287,8 @@ async def record_table(
     - anonymous 401; an integrator without scopes 403;
     - an auditor and a ``<service>:read`` integrator read (200) and never write (403);
       a ``<service>:write`` integrator writes as the officer inside (403 where
-      ``Write.officers`` keeps the write to city officers);
+      ``Write.officers`` keeps the write to city officers, ``Write.integrator`` where
+      the write is kept to the bureau's staff);
     - the officer of the record's township reads (200) and writes (``writes``' status);
       the officer of another township gets 404 for both, unless the prefix is in
       ``city_wide`` (records of the whole city, answered alike to both);
