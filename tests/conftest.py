@@ -44,3 +44,10 @@ def local_services(
         env=platform_env,
     ) as platform:
         yield platform
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The demo acceptance (minutes, one module) first: with ``--dist loadfile`` one worker
+    takes it at once and the others share every other file meanwhile, instead of it
+    starting last and running alone."""
+    items.sort(key=lambda item: item.path.name != "test_demo_acceptance.py")
