@@ -138,7 +138,6 @@ class Platform:
         return {i["key"]: i for i in body["indicators"] if i["area_code"] == CITY}
 
 
-
 @pytest.fixture(scope="module")
 def platform(
     create_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
