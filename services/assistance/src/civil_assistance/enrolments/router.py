@@ -71,7 +71,7 @@ async def list_enrolments(
     )
 
 
-@router.get("/{enrolment_id}", response_model=EnrolmentOut, summary="查看保障记录")
+@router.get("/{enrolment_id:uuid}", response_model=EnrolmentOut, summary="查看保障记录")
 async def get_enrolment(
     principal: Reader, service: Service, enrolment_id: uuid.UUID, response: Response
 ) -> EnrolmentOut:
@@ -81,7 +81,7 @@ async def get_enrolment(
 
 
 @router.post(
-    "/{enrolment_id}/status",
+    "/{enrolment_id:uuid}/status",
     response_model=EnrolmentOut,
     summary="变更保障状态（暂停、渐退、终止、恢复）",
     responses={409: {"model": Problem, "description": "状态不允许此变更"}},

@@ -65,7 +65,7 @@ async def standard_in_force(
 
 
 @router.get(
-    "/{standard_id}",
+    "/{standard_id:uuid}",
     response_model=StandardOut,
     summary="查看救助标准",
     responses={404: {"model": Problem, "description": "标准不存在"}},
@@ -95,7 +95,7 @@ async def create_standard(
 
 
 @router.patch(
-    "/{standard_id}",
+    "/{standard_id:uuid}",
     response_model=StandardOut,
     summary="修改救助标准（金额、单位、执行日期）",
     dependencies=CityStaff,

@@ -140,7 +140,7 @@ async def donation_totals(
 
 
 @donations_router.get(
-    "/{donation_id}",
+    "/{donation_id:uuid}",
     response_model=DonationOut,
     summary="查看捐赠",
     responses=DONATION_NOT_FOUND,
@@ -152,7 +152,7 @@ async def get_donation(
 
 
 @donations_router.put(
-    "/{donation_id}",
+    "/{donation_id:uuid}",
     response_model=DonationOut,
     summary="更正捐赠记录（整体替换）",
     responses={**DONATION_NOT_FOUND, **VERSIONED, **DONATION_RULES},

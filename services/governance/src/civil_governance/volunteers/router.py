@@ -142,7 +142,7 @@ async def list_volunteers(
 
 
 @volunteers_router.get(
-    "/{volunteer_id}",
+    "/{volunteer_id:uuid}",
     response_model=VolunteerOut,
     summary="查看志愿者",
     responses=VolunteerNotFound,
@@ -154,7 +154,7 @@ async def get_volunteer(
 
 
 @volunteers_router.patch(
-    "/{volunteer_id}",
+    "/{volunteer_id:uuid}",
     response_model=VolunteerOut,
     summary="修改志愿者信息（姓名、电话、注册地、专长）",
     responses={**VolunteerNotFound, **VERSIONED},
@@ -173,7 +173,7 @@ async def update_volunteer(
 
 
 @volunteers_router.post(
-    "/{volunteer_id}/status",
+    "/{volunteer_id:uuid}/status",
     response_model=VolunteerOut,
     summary="注销志愿者或恢复在册",
     responses={
@@ -197,7 +197,7 @@ async def change_volunteer_status(
 
 
 @volunteers_router.get(
-    "/{volunteer_id}/certificate",
+    "/{volunteer_id:uuid}/certificate",
     response_model=VolunteerCertificate,
     summary="志愿服务证明（累计服务时长）",
     description=(
@@ -498,7 +498,7 @@ async def list_records(
 
 
 @records_router.get(
-    "/{record_id}",
+    "/{record_id:uuid}",
     response_model=ServiceRecordOut,
     summary="查看志愿服务记录",
     responses=RecordNotFound,
@@ -510,7 +510,7 @@ async def get_record(
 
 
 @records_router.patch(
-    "/{record_id}",
+    "/{record_id:uuid}",
     response_model=ServiceRecordOut,
     summary="更正服务时长",
     description="登记时间与逾期标记不变。",
@@ -530,7 +530,7 @@ async def correct_record(
 
 
 @records_router.delete(
-    "/{record_id}",
+    "/{record_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除误登记的服务记录",
     responses={**RecordNotFound, **VERSIONED},

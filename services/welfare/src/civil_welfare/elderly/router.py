@@ -101,7 +101,7 @@ async def list_elders(
 
 
 @router.get(
-    "/{elder_id}",
+    "/{elder_id:uuid}",
     response_model=ElderOut,
     summary="查看留守老人",
     description=QUALIFICATION,
@@ -118,7 +118,7 @@ async def get_elder(
 
 
 @router.patch(
-    "/{elder_id}",
+    "/{elder_id:uuid}",
     response_model=ElderOut,
     summary="修改留守老人信息（只改所传字段；子女整体替换）",
     responses={**NOT_FOUND, **VERSIONED, **OUTSIDE},
@@ -136,7 +136,7 @@ async def update_elder(
 
 
 @router.post(
-    "/{elder_id}/status",
+    "/{elder_id:uuid}/status",
     response_model=ElderOut,
     summary="退出或重新纳入留守老人名册",
     description="在册（active）可退出（left），已退出的可重新纳入；须写明原因和日期。",
@@ -159,7 +159,7 @@ async def change_elder_status(
 
 
 @router.delete(
-    "/{elder_id}",
+    "/{elder_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除误登记的留守老人记录",
     description="仅用于纠正误登记；不再留守的老人请办理退出。有关联记录（如探访）的不能删除。",

@@ -123,7 +123,10 @@ async def waiver_totals(
 
 
 @waivers.get(
-    "/{waiver_id}", response_model=WaiverOut, summary="查看殡葬费用减免", responses=WAIVER_NOT_FOUND
+    "/{waiver_id:uuid}",
+    response_model=WaiverOut,
+    summary="查看殡葬费用减免",
+    responses=WAIVER_NOT_FOUND,
 )
 async def get_waiver(
     principal: Reader, service: Service, waiver_id: uuid.UUID, response: Response
@@ -132,7 +135,7 @@ async def get_waiver(
 
 
 @waivers.patch(
-    "/{waiver_id}",
+    "/{waiver_id:uuid}",
     response_model=WaiverOut,
     summary="更正殡葬费用减免（逝者身份证号不可更改）",
     responses={
@@ -213,7 +216,10 @@ async def cemetery_stats(
 
 
 @cemeteries.get(
-    "/{cemetery_id}", response_model=CemeteryOut, summary="查看公墓", responses=CEMETERY_NOT_FOUND
+    "/{cemetery_id:uuid}",
+    response_model=CemeteryOut,
+    summary="查看公墓",
+    responses=CEMETERY_NOT_FOUND,
 )
 async def get_cemetery(
     principal: Reader, service: Service, cemetery_id: uuid.UUID, response: Response
@@ -222,7 +228,7 @@ async def get_cemetery(
 
 
 @cemeteries.patch(
-    "/{cemetery_id}",
+    "/{cemetery_id:uuid}",
     response_model=CemeteryOut,
     summary="修改公墓（建设状态只能向前推进）",
     description="状态：规划中 → 在建 → 已建成 → 已投入使用；建成时须填写建成年份。",

@@ -102,7 +102,10 @@ async def list_allowances(
 
 
 @router.get(
-    "/{allowance_id}", response_model=AllowanceOut, summary="查看高龄津贴对象", responses=NOT_FOUND
+    "/{allowance_id:uuid}",
+    response_model=AllowanceOut,
+    summary="查看高龄津贴对象",
+    responses=NOT_FOUND,
 )
 async def get_allowance(
     principal: Reader, service: Service, allowance_id: uuid.UUID, response: Response
@@ -111,7 +114,7 @@ async def get_allowance(
 
 
 @router.patch(
-    "/{allowance_id}",
+    "/{allowance_id:uuid}",
     response_model=AllowanceOut,
     summary="更正高龄津贴对象信息（姓名、区域、起始月份）",
     responses={**NOT_FOUND, **VERSIONED, **NOT_ELIGIBLE},
@@ -129,7 +132,7 @@ async def update_allowance(
 
 
 @router.post(
-    "/{allowance_id}/status",
+    "/{allowance_id:uuid}/status",
     response_model=AllowanceOut,
     summary="暂停、恢复或终止发放",
     description="正常发放与暂停之间可互转；终止（如死亡）须写明原因和日期，"

@@ -111,7 +111,7 @@ async def summarise_institutions(
 
 
 @institutions.get(
-    "/{institution_id}",
+    "/{institution_id:uuid}",
     response_model=InstitutionOut,
     summary="查看机构",
     responses=INSTITUTION_NOT_FOUND,
@@ -123,7 +123,7 @@ async def get_institution(
 
 
 @institutions.patch(
-    "/{institution_id}",
+    "/{institution_id:uuid}",
     response_model=InstitutionOut,
     summary="修改机构（含入住人数、工作人员数、运营状态）",
     description=(
@@ -151,7 +151,7 @@ async def update_institution(
 
 
 @institutions.post(
-    "/{institution_id}/disabled-tekun-residents",
+    "/{institution_id:uuid}/disabled-tekun-residents",
     response_model=ResidentOut,
     status_code=status.HTTP_201_CREATED,
     summary="登记失能特困人员入住（台账）",
@@ -174,7 +174,7 @@ async def admit_resident(
 
 
 @institutions.get(
-    "/{institution_id}/disabled-tekun-residents",
+    "/{institution_id:uuid}/disabled-tekun-residents",
     response_model=Page[ResidentOut],
     summary="机构的失能特困人员台账",
     responses=INSTITUTION_NOT_FOUND,
@@ -190,7 +190,7 @@ async def list_institution_residents(
 
 
 @institutions.post(
-    "/{institution_id}/closed-management-periods",
+    "/{institution_id:uuid}/closed-management-periods",
     response_model=ClosureOut,
     status_code=status.HTTP_201_CREATED,
     summary="登记封闭管理期间",
@@ -213,7 +213,7 @@ async def open_closure(
 
 
 @institutions.get(
-    "/{institution_id}/closed-management-periods",
+    "/{institution_id:uuid}/closed-management-periods",
     response_model=Page[ClosureOut],
     summary="机构的封闭管理期间",
     responses=INSTITUTION_NOT_FOUND,
@@ -354,7 +354,7 @@ async def summarise_closures(
 
 
 @closures.get(
-    "/{period_id}",
+    "/{period_id:uuid}",
     response_model=ClosureOut,
     summary="查看封闭管理期间",
     responses=CLOSURE_NOT_FOUND,
@@ -366,7 +366,7 @@ async def get_closure(
 
 
 @closures.patch(
-    "/{period_id}",
+    "/{period_id:uuid}",
     response_model=ClosureOut,
     summary="修改封闭管理期间（结束时填写结束日期）",
     responses={

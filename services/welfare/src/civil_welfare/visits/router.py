@@ -143,7 +143,9 @@ async def visit_summary(
     return await service.summary(principal, year, area_code)
 
 
-@router.get("/{visit_id}", response_model=VisitOut, summary="查看探访记录", responses=NOT_FOUND)
+@router.get(
+    "/{visit_id:uuid}", response_model=VisitOut, summary="查看探访记录", responses=NOT_FOUND
+)
 async def get_visit(
     principal: Reader, service: Service, visit_id: uuid.UUID, response: Response
 ) -> VisitOut:
@@ -151,7 +153,7 @@ async def get_visit(
 
 
 @router.patch(
-    "/{visit_id}",
+    "/{visit_id:uuid}",
     response_model=VisitOut,
     summary="更正探访记录（只改所传字段）",
     description="改探访日期时重新核对对象是否在探访范围内；已完成的跟进事项不能再修改（409）。",
@@ -170,7 +172,7 @@ async def update_visit(
 
 
 @router.post(
-    "/{visit_id}/follow-up-done",
+    "/{visit_id:uuid}/follow-up-done",
     response_model=VisitOut,
     summary="登记跟进完成",
     description="完成日期不早于探访日期、不晚于今天；没有跟进事项或已完成的返回409。",
@@ -194,7 +196,7 @@ async def complete_follow_up(
 
 
 @router.delete(
-    "/{visit_id}",
+    "/{visit_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除误登记的探访记录",
     responses={**NOT_FOUND, **VERSIONED},

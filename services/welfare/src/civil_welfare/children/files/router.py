@@ -97,7 +97,9 @@ async def list_child_files(
     )
 
 
-@router.get("/{file_id}", response_model=ChildFileOut, summary="查看儿童档案", responses=NOT_FOUND)
+@router.get(
+    "/{file_id:uuid}", response_model=ChildFileOut, summary="查看儿童档案", responses=NOT_FOUND
+)
 async def get_child_file(
     principal: Reader, service: Service, file_id: uuid.UUID, response: Response
 ) -> ChildFileOut:
@@ -105,7 +107,7 @@ async def get_child_file(
 
 
 @router.patch(
-    "/{file_id}",
+    "/{file_id:uuid}",
     response_model=ChildFileOut,
     summary="修改儿童档案（监护人、学校、情况、负责的儿童主任等）",
     responses={**NOT_FOUND, **VERSIONED, **DIRECTOR},
@@ -123,7 +125,7 @@ async def update_child_file(
 
 
 @router.post(
-    "/{file_id}/status",
+    "/{file_id:uuid}/status",
     response_model=ChildFileOut,
     summary="销档或重新建档",
     responses={
@@ -145,7 +147,7 @@ async def change_child_file_status(
 
 
 @router.delete(
-    "/{file_id}",
+    "/{file_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除误建的儿童档案",
     responses={

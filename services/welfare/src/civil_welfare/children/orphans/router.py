@@ -103,7 +103,7 @@ async def list_orphans(
     )
 
 
-@router.get("/{case_id}", response_model=OrphanOut, summary="查看孤儿", responses=NOT_FOUND)
+@router.get("/{case_id:uuid}", response_model=OrphanOut, summary="查看孤儿", responses=NOT_FOUND)
 async def get_orphan(
     principal: Reader, service: Service, case_id: uuid.UUID, response: Response
 ) -> OrphanOut:
@@ -111,7 +111,7 @@ async def get_orphan(
 
 
 @router.patch(
-    "/{case_id}",
+    "/{case_id:uuid}",
     response_model=OrphanOut,
     summary="修改孤儿信息（供养方式、监护人、住址等）",
     responses={**NOT_FOUND, **VERSIONED, 422: {"model": Problem, "description": "字段不一致"}},
@@ -129,7 +129,7 @@ async def update_orphan(
 
 
 @router.post(
-    "/{case_id}/status",
+    "/{case_id:uuid}/status",
     response_model=OrphanOut,
     summary="终止或撤销孤儿保障",
     responses={

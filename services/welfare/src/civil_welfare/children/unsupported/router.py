@@ -105,7 +105,10 @@ async def list_unsupported_children(
 
 
 @router.get(
-    "/{case_id}", response_model=UnsupportedOut, summary="查看事实无人抚养儿童", responses=NOT_FOUND
+    "/{case_id:uuid}",
+    response_model=UnsupportedOut,
+    summary="查看事实无人抚养儿童",
+    responses=NOT_FOUND,
 )
 async def get_unsupported_child(
     principal: Reader, service: Service, case_id: uuid.UUID, response: Response
@@ -114,7 +117,7 @@ async def get_unsupported_child(
 
 
 @router.patch(
-    "/{case_id}",
+    "/{case_id:uuid}",
     response_model=UnsupportedOut,
     summary="修改事实无人抚养儿童信息（父母情况变化时重新判断）",
     responses={**NOT_FOUND, **VERSIONED, **QUALIFIED},
@@ -132,7 +135,7 @@ async def update_unsupported_child(
 
 
 @router.post(
-    "/{case_id}/status",
+    "/{case_id:uuid}/status",
     response_model=UnsupportedOut,
     summary="终止或撤销事实无人抚养儿童保障",
     responses={

@@ -1,0 +1,26 @@
+"""A path of its own beside a resource's id path (`/visits/import` beside
+`/visits/{visit_id}`): a method it lacks is a 405 of that path, not a 422 (or a
+404) of a record whose id would be "import". The id paths match uuids only."""
+
+import httpx
+import pytest
+
+from civil_cli.pytest_plugin import Tokens
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "/api/v1/donations/totals"),
+        ("GET", "/api/v1/volunteers/import"),
+        ("DELETE", "/api/v1/volunteer-services/import"),
+    ],
+)
+async def test_a_method_a_literal_path_lacks_is_a_405(
+    client: httpx.AsyncClient, tokens: Tokens, method: str, path: str
+) -> None:
+    response = await client.request(method, path, headers=tokens.headers("admin"))
+
+    assert response.status_code == 405, response.text
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+    assert response.headers["allow"]
