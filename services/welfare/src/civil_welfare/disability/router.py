@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -12,14 +12,9 @@ from civil_shared.runtime.imports import (
     MAX_UPLOAD_BYTES,
     ImportReport,
     add_import_routes,
+    add_template_route,
     receive_upload,
     upload_body,
-)
-from civil_shared.runtime.imports.template import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    csv_template,
-    xlsx_template,
 )
 from civil_shared.runtime.security import Reader, Writer
 from civil_shared.runtime.versioning import IfMatch, etag, expected_version
@@ -132,7 +127,7 @@ async def list_persons(
 
 
 @router.get(
-    "/{person_id}", response_model=DisabledPersonOut, summary="查看残疾人", responses=NOT_FOUND
+    "/{person_id:uuid}", response_model=DisabledPersonOut, summary="查看残疾人", responses=NOT_FOUND
 )
 async def get_person(
     principal: Reader, service: Persons, person_id: uuid.UUID, response: Response
@@ -141,7 +136,7 @@ async def get_person(
 
 
 @router.put(
-    "/{person_id}",
+    "/{person_id:uuid}",
     response_model=DisabledPersonOut,
     summary="修改残疾人信息（整体替换；身份证号不可改）",
     responses={**NOT_FOUND, **VERSIONED, **OUTSIDE},
@@ -159,7 +154,7 @@ async def update_person(
 
 
 @router.post(
-    "/{person_id}/status",
+    "/{person_id:uuid}/status",
     response_model=DisabledPersonOut,
     summary="变更残疾人状态（迁出、死亡、证件注销、恢复在册；离册时停发补贴）",
     responses={
@@ -181,7 +176,7 @@ async def change_status(
 
 
 @router.delete(
-    "/{person_id}",
+    "/{person_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除误登记的残疾人",
     responses={
@@ -198,7 +193,7 @@ async def delete_person(
 
 
 @router.post(
-    "/{person_id}/subsidy-applications",
+    "/{person_id:uuid}/subsidy-applications",
     response_model=ApplicationOut,
     status_code=status.HTTP_201_CREATED,
     summary="申请并审核两项补贴（向救助服务核实低保、特困状态后决定）",
@@ -238,7 +233,7 @@ async def apply_for_subsidies(
 
 
 @router.get(
-    "/{person_id}/subsidy-applications",
+    "/{person_id:uuid}/subsidy-applications",
     response_model=Page[ApplicationOut],
     summary="补贴申请与审核记录",
     responses=NOT_FOUND,
@@ -275,7 +270,7 @@ async def list_grants(
 
 
 @grants_router.get(
-    "/{grant_id}", response_model=GrantOut, summary="查看补贴发放记录", responses=NOT_FOUND
+    "/{grant_id:uuid}", response_model=GrantOut, summary="查看补贴发放记录", responses=NOT_FOUND
 )
 async def get_grant(
     principal: Reader, service: Subsidies, grant_id: uuid.UUID, response: Response
@@ -286,7 +281,7 @@ async def get_grant(
 
 
 @grants_router.post(
-    "/{grant_id}/stop",
+    "/{grant_id:uuid}/stop",
     response_model=GrantOut,
     summary="停发补贴（记录原因和最后发放月份）",
     responses={**NOT_FOUND, **VERSIONED, 409: {"model": Problem, "description": "已停发"}},
@@ -349,31 +344,11 @@ async def import_applications(
     return await DecisionImport(session, assistance).run(upload, principal)
 
 
-@applications_router.get(
-    "/import/template",
+add_template_route(
+    applications_router,
+    DECISION_COLUMNS,
+    what="两项补贴申请",
+    template_name="disability-subsidy-applications",
     summary="下载两项补贴批量申请模板",
-    response_class=Response,
-    responses={
-        200: {
-            "content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}},
-            "description": "表头（XLSX 另含填写说明工作表）",
-        }
-    },
+    name="applications_template",
 )
-async def applications_template(
-    _: Reader,
-    format: Annotated[Literal["csv", "xlsx"], Query(description="文件格式")] = "xlsx",
-) -> Response:
-    if format == "csv":
-        content, media_type = csv_template(DECISION_COLUMNS), CSV_MEDIA_TYPE
-    else:
-        content, media_type = xlsx_template(DECISION_COLUMNS, "两项补贴申请"), XLSX_MEDIA_TYPE
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="disability-subsidy-applications-template.{format}"'
-            )
-        },
-    )

@@ -3,9 +3,10 @@
 ``reading`` turns an upload into rows of text, ``columns`` and ``cells`` say
 what a row holds and how a typed cell reads, ``report`` collects problems,
 ``template`` makes the downloadable template, ``copying`` writes by COPY,
-``header`` maps a file's header row, ``ids`` makes primary keys, and
+``header`` maps a file's header row, ``ids`` makes primary keys, ``sheet``
+opens a file as every import reads it and writes all or nothing, and
 ``register`` puts them together for the common case of one register table
-(other imports build on the same parts, and ``routes`` serves any
+(other imports build on ``sheet`` and the same parts, and ``routes`` serves any
 :class:`Importer`).
 """
 
@@ -30,7 +31,13 @@ from civil_shared.runtime.imports.register import (
     registered_in,
 )
 from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Location, Problems
-from civil_shared.runtime.imports.routes import Importer, add_import_routes, upload_body
+from civil_shared.runtime.imports.routes import (
+    Importer,
+    add_import_routes,
+    add_template_route,
+    upload_body,
+)
+from civil_shared.runtime.imports.sheet import Sheet, all_or_nothing, open_sheet, unique_violation
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -47,17 +54,22 @@ __all__ = [
     "RegisterImport",
     "RowError",
     "RowIds",
+    "Sheet",
     "Upload",
     "a_date",
     "add_import_routes",
+    "add_template_route",
+    "all_or_nothing",
     "allowed_labels",
     "choice",
     "copy_records",
     "disability_grade",
     "id_number_text",
+    "open_sheet",
     "read_header",
     "receive_upload",
     "registered_in",
+    "unique_violation",
     "upload_body",
     "yes_no",
 ]

@@ -19,14 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from civil_shared.auth import Principal
-from civil_shared.errors import Conflict, Unprocessable
 from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
-from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.copying import copy_records
-from civil_shared.runtime.imports.header import read_header
-from civil_shared.runtime.imports.reading import FileFormat, Table, Upload, read_table
+from civil_shared.runtime.imports.reading import FileFormat, Table, Upload
 from civil_shared.runtime.imports.report import Location, Problems
+from civil_shared.runtime.imports.sheet import all_or_nothing, open_sheet
 
 R = TypeVar("R")
 
@@ -130,58 +128,37 @@ class RegisterImport(Generic[R]):
             (dependent, [d for row, record in pairs for d in dependent.records(row, record)])
             for dependent in self.dependents
         ]
-        # Recorded first: it also opens the transaction the COPY must run in.
-        await record_event(
-            session,
-            self.audit_model,
-            action=AuditAction.BULK,
-            entity=self.table,
-            new_values={
-                "source": "import",
-                "rows": len(records),
-                "filename": upload.filename,
-                "format": table.format,
-                "encoding": table.encoding,
-                **{f"{dependent.table}_rows": len(rows) for dependent, rows in dependents},
-            },
-        )
-        try:
+        async with all_or_nothing(
+            session, self.prefix, "导入期间有记录被他人登记，未导入任何数据，请重新导入"
+        ):
+            # Recorded first: it also opens the transaction the COPY must run in.
+            await record_event(
+                session,
+                self.audit_model,
+                action=AuditAction.BULK,
+                entity=self.table,
+                new_values={
+                    "source": "import",
+                    "rows": len(records),
+                    "filename": upload.filename,
+                    "format": table.format,
+                    "encoding": table.encoding,
+                    **{f"{dependent.table}_rows": len(rows) for dependent, rows in dependents},
+                },
+            )
             await copy_records(session, self.table, self.record_columns, records)
             for dependent, rows in dependents:
                 await copy_records(session, dependent.table, dependent.columns, rows)
-        except Exception as exc:
-            await session.rollback()
-            if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
-                raise Conflict(
-                    "导入期间有记录被他人登记，未导入任何数据，请重新导入",
-                    code=f"{self.prefix}_IMPORT_CONFLICT",
-                ) from exc
-            raise
-        await session.commit()
         return ImportResult(rows=len(records), format=table.format, encoding=table.encoding)
 
     def _check(
         self, upload: Upload, principal: Principal
     ) -> tuple[Table, Problems, list[Checked[R]], dict[str, int]]:
-        table = read_table(upload, prefix=self.prefix)
-        problems = Problems(self.columns)
-        header = next(table.rows, None)
-        if header is None:
-            raise Unprocessable("导入文件为空", code=f"{self.prefix}_IMPORT_EMPTY")
-        positions = self._header(*header, problems)
-        if problems.count:
-            raise problems.failure(table, self.prefix)
+        sheet = open_sheet(upload, self.columns, self.prefix)
+        table, problems = sheet.table, sheet.problems
         checked: list[Checked[R]] = []
         rows_of: dict[str, int] = {}  # key -> the row it was first on
-        for number, cells in table.rows:
-            size = len(cells)
-            values = {
-                key: value
-                for index, key in positions
-                if index < size and (value := cells[index].strip())
-            }
-            if not values:
-                continue  # blank lines are harmless
+        for number, values in sheet.rows():
             try:
                 row = self.cells.validate_python(values)
                 record = self.to_record(row)
@@ -201,9 +178,5 @@ class RegisterImport(Generic[R]):
                 problems.add(number, self.area_key, "不在您负责的区域内")
                 continue
             checked.append(Checked(number, row, record))
-        if not checked and not problems.count:
-            raise Unprocessable("导入文件中没有数据行", code=f"{self.prefix}_IMPORT_EMPTY")
+        sheet.ensure_rows(len(checked))
         return table, problems, checked, rows_of
-
-    def _header(self, number: int, cells: list[str], problems: Problems) -> list[tuple[int, str]]:
-        return read_header(self.columns, number, cells, problems)

@@ -70,7 +70,7 @@ def add_import_routes(
     response_model: type[ImportResult] = ImportResult,
     notes: str = "",
 ) -> None:
-    """``POST {prefix}/import`` and ``GET {prefix}/import/template`` on ``router``.
+    """``POST {prefix}/import`` and (:func:`add_template_route`) ``GET {prefix}/import/template``.
 
     ``max_bytes`` is the largest file the route accepts; ``response_model`` an
     :class:`ImportResult` with more to say, if the importer's run returns one;
@@ -100,9 +100,28 @@ def add_import_routes(
         upload = await receive_upload(request, prefix=importer.prefix, max_bytes=max_bytes)
         return await importer.run(session, upload, principal)
 
+    add_template_route(router, importer.columns, what=what, template_name=template_name)
+
+
+def add_template_route(
+    router: APIRouter,
+    columns: ColumnSet,
+    *,
+    what: str,
+    template_name: str,
+    summary: str | None = None,
+    name: str | None = None,
+) -> None:
+    """``GET {prefix}/import/template`` on ``router``: the file ``{template_name}-template``.
+
+    ``what`` titles the XLSX's sheet of notes; ``summary`` and ``name`` (the start
+    of its OpenAPI operationId) if not the usual ones.
+    """
+
     @router.get(
         "/import/template",
-        summary=f"下载{what}导入模板",
+        summary=summary or f"下载{what}导入模板",
+        name=name,
         response_class=Response,
         responses={
             200: {
@@ -116,9 +135,9 @@ def add_import_routes(
         format: Annotated[Literal["csv", "xlsx"], Query(description="文件格式")] = "xlsx",
     ) -> Response:
         if format == "csv":
-            content, media_type = csv_template(importer.columns), CSV_MEDIA_TYPE
+            content, media_type = csv_template(columns), CSV_MEDIA_TYPE
         else:
-            content, media_type = xlsx_template(importer.columns, what), XLSX_MEDIA_TYPE
+            content, media_type = xlsx_template(columns, what), XLSX_MEDIA_TYPE
         return Response(
             content,
             media_type=media_type,
