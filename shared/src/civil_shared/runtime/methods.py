@@ -7,16 +7,17 @@ only its own methods in ``Allow``. RFC 9110 wants all of them.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.routing import Match
+from starlette.types import Scope
 
 from civil_shared.errors import AppError
 from civil_shared.runtime.problems import problem_response
 
-_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_METHODS: Final = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
 
 
 class MethodNotAllowed(AppError):
@@ -26,26 +27,32 @@ class MethodNotAllowed(AppError):
     default_detail = "接口不支持该请求方法"
 
 
-_TEMPLATE_PARAMETER: Final = re.compile(r"\\{[^}]+\\}")
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods some route answers at the request's path.
 
-
-def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The documented methods of every path template ``path`` fits.
-
-    Read from the OpenAPI document: FastAPI keeps included routers as lazy
-    branches of its own, and the document is the one flat list of them.
+    Asked of the routes themselves, each method in turn, so a path convertor
+    counts: ``/community-workers/quotas`` is no ``/community-workers/{worker_id:uuid}``,
+    and the id path's PATCH is not offered there (the OpenAPI templates, which
+    drop convertors, would have matched it).
     """
-    methods: set[str] = set()
-    for template, item in app.openapi()["paths"].items():
-        pattern = _TEMPLATE_PARAMETER.sub("[^/]+", re.escape(template))
-        if re.fullmatch(pattern, path):
-            methods |= {method.upper() for method in item if method in _METHODS}
+    methods: list[str] = []
+    for method in _METHODS:
+        probe: Scope = {
+            "type": "http",
+            "method": method,
+            "path": scope["path"],
+            "root_path": scope.get("root_path", ""),
+            "headers": [],
+            "query_string": b"",
+        }
+        if any(route.matches(probe)[0] is Match.FULL for route in app.router.routes):
+            methods.append(method)
     return sorted(methods)
 
 
 def install_allow_header(app: FastAPI) -> None:
     async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
-        allow = ", ".join(allowed_methods(app, request.url.path))
+        allow = ", ".join(allowed_methods(app, request.scope))
         return problem_response(request, MethodNotAllowed(headers={"Allow": allow}))
 
     # Keyed by status: Starlette looks it up before the HTTPException class handler.

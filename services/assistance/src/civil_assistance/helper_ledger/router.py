@@ -93,7 +93,7 @@ async def list_assignments(
 
 
 @router.get(
-    "/assignments/{assignment_id}",
+    "/assignments/{assignment_id:uuid}",
     response_model=AssignmentDetail,
     summary="查看帮扶记录及走访记录",
     responses=NOT_FOUND,
@@ -105,7 +105,7 @@ async def get_assignment(
 
 
 @router.post(
-    "/assignments/{assignment_id}/end",
+    "/assignments/{assignment_id:uuid}/end",
     response_model=AssignmentDetail,
     summary="结束帮扶",
     responses={
@@ -128,7 +128,7 @@ async def end_assignment(
 
 
 @router.post(
-    "/assignments/{assignment_id}/visits",
+    "/assignments/{assignment_id:uuid}/visits",
     response_model=VisitOut,
     status_code=status.HTTP_201_CREATED,
     summary="登记走访",
@@ -141,7 +141,7 @@ async def add_visit(
 
 
 @router.get(
-    "/assignments/{assignment_id}/visits",
+    "/assignments/{assignment_id:uuid}/visits",
     response_model=Page[VisitOut],
     summary="走访记录",
     responses=NOT_FOUND,

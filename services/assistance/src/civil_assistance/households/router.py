@@ -93,7 +93,9 @@ async def list_households(
     )
 
 
-@router.get("/{household_id}", response_model=HouseholdOut, summary="查看家庭", responses=NOT_FOUND)
+@router.get(
+    "/{household_id:uuid}", response_model=HouseholdOut, summary="查看家庭", responses=NOT_FOUND
+)
 async def get_household(
     principal: Reader, service: Service, household_id: uuid.UUID, response: Response
 ) -> HouseholdOut:
@@ -101,7 +103,7 @@ async def get_household(
 
 
 @router.put(
-    "/{household_id}",
+    "/{household_id:uuid}",
     response_model=HouseholdOut,
     summary="修改家庭信息与财产申报（整体替换；成员另行维护）",
     responses={**NOT_FOUND, **VERSIONED, 403: {"model": Problem, "description": "管辖区域以外"}},
@@ -119,7 +121,7 @@ async def update_household(
 
 
 @router.delete(
-    "/{household_id}",
+    "/{household_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除家庭",
     responses={
@@ -136,7 +138,7 @@ async def delete_household(
 
 
 @router.post(
-    "/{household_id}/members",
+    "/{household_id:uuid}/members",
     response_model=HouseholdOut,
     status_code=status.HTTP_201_CREATED,
     summary="增加家庭成员（If-Match 为家庭的 ETag）",
@@ -157,7 +159,7 @@ async def add_member(
 
 
 @router.patch(
-    "/{household_id}/members/{member_id}",
+    "/{household_id:uuid}/members/{member_id:uuid}",
     response_model=HouseholdOut,
     summary="修改家庭成员（If-Match 为家庭的 ETag）",
     responses={**NOT_FOUND, **VERSIONED, **IN_OTHER},
@@ -177,7 +179,7 @@ async def update_member(
 
 
 @router.delete(
-    "/{household_id}/members/{member_id}",
+    "/{household_id:uuid}/members/{member_id:uuid}",
     response_model=HouseholdOut,
     summary="移除家庭成员（If-Match 为家庭的 ETag；返回家庭的新版本）",
     responses={**NOT_FOUND, **VERSIONED, 409: {"model": Problem, "description": "不能移除户主"}},

@@ -122,7 +122,7 @@ async def list_cases(
 
 
 @router.get(
-    "/{case_id}",
+    "/{case_id:uuid}",
     response_model=TemporaryCaseOut,
     summary="查看临时救助",
     responses={404: {"model": Problem, "description": "记录不存在"}},
@@ -134,7 +134,7 @@ async def get_case(
 
 
 @router.post(
-    "/{case_id}/approve",
+    "/{case_id:uuid}/approve",
     response_model=TemporaryCaseOut,
     summary="审批同意",
     description=(
@@ -159,7 +159,7 @@ async def approve(
 
 
 @router.post(
-    "/{case_id}/reject",
+    "/{case_id:uuid}/reject",
     response_model=TemporaryCaseOut,
     summary="不予救助",
     responses=ACTION_PROBLEMS,
@@ -178,7 +178,7 @@ async def reject(
 
 
 @router.post(
-    "/{case_id}/pay",
+    "/{case_id:uuid}/pay",
     response_model=TemporaryCaseOut,
     summary="确认发放（每案只发放一次）",
     responses=ACTION_PROBLEMS,

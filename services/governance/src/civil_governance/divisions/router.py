@@ -39,6 +39,7 @@ def get_service(session: SessionDep) -> DivisionService:
 
 
 Service = Annotated[DivisionService, Depends(get_service)]
+# Paths say {code:area} (civil_shared.runtime.paths), so "tree" and "batch" are no codes.
 Code = Annotated[AreaCode, Path(description="区划代码")]
 
 
@@ -119,14 +120,17 @@ async def create_divisions(
 
 
 @router.get(
-    "/{code}", response_model=DivisionOut, summary="查看区划（含层级路径）", responses=NOT_FOUND
+    "/{code:area}",
+    response_model=DivisionOut,
+    summary="查看区划（含层级路径）",
+    responses=NOT_FOUND,
 )
 async def get_division(_: Reader, service: Service, code: Code, response: Response) -> DivisionOut:
     return _with_etag(response, await service.get(code))
 
 
 @router.get(
-    "/{code}/history",
+    "/{code:area}/history",
     response_model=list[DivisionChangeOut],
     summary="区划更名（类型变更）记录",
     responses=NOT_FOUND,
@@ -152,7 +156,7 @@ async def create_division(
 
 
 @router.patch(
-    "/{code}",
+    "/{code:area}",
     response_model=DivisionOut,
     summary="区划更名或变更类型（留存变更记录）",
     dependencies=CITY_ONLY,
@@ -175,7 +179,7 @@ async def change_division(
 
 
 @router.delete(
-    "/{code}",
+    "/{code:area}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="删除区划（无下级、未被引用时）",
     dependencies=CITY_ONLY,
