@@ -12,27 +12,57 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from civil_cli.keys import DevKeys, mint_token
+from civil_cli.pytest_plugin import Tokens
 
 WRITES = frozenset({"post", "put", "patch", "delete"})
+# Operations every service answers without a token: an orchestrator's probes carry none.
+PROBES = {
+    "GET /healthz": "liveness probe",
+    "GET /readyz": "readiness probe",
+}
+# The two townships the record tables run on: the township officer's (多宝镇) and one
+# beside it (拖市镇), whose records that officer must never see.
+DUOBAO, TUOSHI = "429006100", "429006101"
+#: Undoes what is done inside it (a savepoint): every row of a table starts from the
+#: same records, and a write's 409 cannot come from the row before.
+RolledBack = Callable[[], AbstractAsyncContextManager[None]]
 # An 18-digit resident ID number shown in full (the masked form has asterisks).
 ID_NUMBER = re.compile(
     r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9]{4}[0-9Xx](?![0-9])"
 )
 
 
+# Well-formed path values that name no record: a uuid, else the first a parameter's
+# pattern takes (an area code: a path ``{code:area}`` matches no uuid, and would 404
+# before the caller's token is looked at).
+_NOBODYS = (str(uuid.UUID(int=1)), "429006999999")
+
+
+def _nobodys(schema: Mapping[str, Any]) -> str:
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return _NOBODYS[0]
+    return next((value for value in _NOBODYS if re.search(pattern, value)), _NOBODYS[0])
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str
     path: str
+    #: A value per path parameter its schema takes (``_nobodys``), by name.
+    values: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -44,13 +74,22 @@ class Operation:
 
     def url(self) -> str:
         """The path with a well-formed identifier in every parameter (a record nobody has)."""
-        return re.sub(r"\{[^}]+\}", lambda _: str(uuid.UUID(int=1)), self.path)
+        values = dict(self.values)
+        return re.sub(r"\{([^}]+)\}", lambda m: values.get(m.group(1), _NOBODYS[0]), self.path)
 
 
 def operations(app: FastAPI) -> list[Operation]:
     """Every documented operation of the app, in a stable order."""
     found = [
-        Operation(method, path)
+        Operation(
+            method,
+            path,
+            tuple(
+                (parameter["name"], _nobodys(parameter.get("schema", {})))
+                for parameter in item[method].get("parameters", [])
+                if parameter["in"] == "path"
+            ),
+        )
         for path, item in app.openapi()["paths"].items()
         for method in item
         if method in {"get", *WRITES}
@@ -96,7 +135,7 @@ def unmasked_id_numbers(text: str) -> list[str]:
 
 
 async def refused_without_a_valid_token(
-    client: Any, app: FastAPI, keys: DevKeys, public: Mapping[str, str]
+    client: httpx.AsyncClient, app: FastAPI, keys: DevKeys, public: Mapping[str, str]
 ) -> list[str]:
     """Every operation but the public ones answers 401 to no token and to each forged one."""
     ops = operations(app)
@@ -114,7 +153,7 @@ async def refused_without_a_valid_token(
 
 
 async def auditor_reads_but_never_writes(
-    client: Any,
+    client: httpx.AsyncClient,
     app: FastAPI,
     headers: Mapping[str, str],
     auditor_writes: Mapping[str, str],
@@ -151,8 +190,40 @@ async def auditor_reads_but_never_writes(
     return failures
 
 
+async def refused_without_scopes(
+    client: httpx.AsyncClient, app: FastAPI, headers: Mapping[str, str], public: Mapping[str, str]
+) -> list[str]:
+    """Every operation but the public ones answers 403 to a valid token with no scope: a
+    system the bureau has registered reads nothing until it is granted something."""
+    failures = []
+    for op in operations(app):
+        if op.key in public:
+            continue
+        got = (await client.request(op.method, op.url(), headers=dict(headers))).status_code
+        if got != 403:
+            failures.append(f"{op.key}: an integrator without scopes got {got}, expected 403")
+    return failures
+
+
+async def integrator_reads_by_its_scopes(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    tokens: Tokens,
+    service: str,
+    auditor_writes: Mapping[str, str],
+    public: Mapping[str, str],
+) -> list[str]:
+    """An integrator without scopes gets 403 everywhere; one granted ``<service>:read``
+    (and pii:read) reads as an auditor does and writes nothing: reading never implies
+    writing, whatever else it is granted."""
+    failures = await refused_without_scopes(client, app, tokens.headers("integrator"), public)
+    reader = tokens.headers("integrator", scopes=[f"{service}:read", "pii:read"])
+    failures += await auditor_reads_but_never_writes(client, app, reader, auditor_writes)
+    return failures
+
+
 async def no_unmasked_id_numbers(
-    client: Any, app: FastAPI, headers: Mapping[str, str]
+    client: httpx.AsyncClient, app: FastAPI, headers: Mapping[str, str]
 ) -> list[str]:
     """Every list (a GET without path parameters) shows ID numbers masked to this caller."""
     failures = []
@@ -227,13 +298,13 @@ def prefix(path: str) -> str:
 
 
 async def _send(
-    client: Any,
+    client: httpx.AsyncClient,
     op: Operation,
     write: Write | None,
     inside: Side,
     headers: Mapping[str, str],
     url: str,
-) -> Any:
+) -> httpx.Response:
     extra = {} if write is None or write.if_match is None else {"If-Match": write.if_match}
     body = None if write is None else write.body(inside)
     return await client.request(op.method, url, headers={**headers, **extra}, json=body)
@@ -257,7 +328,7 @@ class Roles:
     writer: dict[str, str]
 
 
-def roles(tokens: Any, service: str, area: str, other_area: str) -> Roles:
+def roles(tokens: Tokens, service: str, area: str = DUOBAO, other_area: str = TUOSHI) -> Roles:
     return Roles(
         inside=tokens.headers("township_officer", area_codes=[area]),
         outside=tokens.headers("township_officer", area_codes=[other_area]),
@@ -271,7 +342,7 @@ def roles(tokens: Any, service: str, area: str, other_area: str) -> Roles:
 
 
 async def record_table(
-    client: Any,
+    client: httpx.AsyncClient,
     app: FastAPI,
     who: Roles,
     inside: Side,
@@ -280,7 +351,7 @@ async def record_table(
     *,
     city_wide: Mapping[str, str],
     auditor_writes: Mapping[str, str],
-    rolled_back: Any,
+    rolled_back: RolledBack,
 ) -> list[str]:
     """Every operation with a path parameter, tried by every role on real records.
 
@@ -403,7 +474,7 @@ async def record_table(
 
 
 async def lists_keep_to_the_area(
-    client: Any,
+    client: httpx.AsyncClient,
     app: FastAPI,
     who: Roles,
     inside: Side,
@@ -472,14 +543,14 @@ async def lists_keep_to_the_area(
 
 
 async def admin_only_table(
-    client: Any,
+    client: httpx.AsyncClient,
     app: FastAPI,
     who: Roles,
     admin: Mapping[str, str],
     records: Side,
     rows: Mapping[str, Write],
     *,
-    rolled_back: Any,
+    rolled_back: RolledBack,
     elsewhere: Mapping[str, str],
 ) -> list[str]:
     """Every operation with a path parameter of an administrator's resource (accounts,
@@ -530,7 +601,7 @@ class Maker:
     """Makes a test's records as a city officer, keeping the first body sent to each
     collection (``POST /api/v1/orphans``) for ``creates_keep_to_the_area``."""
 
-    def __init__(self, client: Any, headers: Mapping[str, str]) -> None:
+    def __init__(self, client: httpx.AsyncClient, headers: Mapping[str, str]) -> None:
         self.client = client
         self.headers = dict(headers)
         self.creates: dict[str, Any] = {}
@@ -547,12 +618,12 @@ class Maker:
 
 
 async def creates_keep_to_the_area(
-    client: Any,
+    client: httpx.AsyncClient,
     app: FastAPI,
     who: Roles,
     creates: Mapping[str, Any],
     *,
-    rolled_back: Any,
+    rolled_back: RolledBack,
     elsewhere: Mapping[str, str],
     inside_answers: Mapping[str, tuple[int, ...]] | None = None,
     outside_answers: Mapping[str, int] | None = None,
@@ -598,4 +669,138 @@ async def creates_keep_to_the_area(
         found = unmasked_id_numbers(response.text)
         if found:
             failures.append(f"{op.key} by the officer inside: ID number unmasked, {found[0][:6]}…")
+    return failures
+
+
+# --- One service's tables on records of both townships ----------------------------------
+#
+# What every service's ``test_access.py`` ran alike: records made in both townships by a
+# city officer, then the record table, the lists, the creates and the masking scans. A
+# service keeps only its records (``township`` / ``city``) and its answers (``Tables``).
+
+
+def savepoints(connection: AsyncConnection) -> RolledBack:
+    """``rolled_back`` for the tables, on the test's connection (whose transaction the
+    plugin rolls back at the end): each use is a savepoint undone on leaving."""
+
+    @asynccontextmanager
+    async def rolled_back() -> AsyncIterator[None]:
+        savepoint = await connection.begin_nested()
+        try:
+            yield
+        finally:
+            await savepoint.rollback()
+
+    return rolled_back
+
+
+@dataclass
+class Townships:
+    """The records a test made: ``inside`` 多宝镇, ``outside`` 拖市镇, each also naming
+    the city's records, and the first body sent to each collection (``Maker.creates``)."""
+
+    inside: Side
+    outside: Side
+    creates: dict[str, Any]
+
+
+async def records_in_both_townships(
+    client: httpx.AsyncClient,
+    tokens: Tokens,
+    township: Callable[[Maker, str], Awaitable[Side]],
+    city: Callable[[Maker], Awaitable[dict[str, dict[str, str]]]],
+) -> Townships:
+    """``township`` run for 多宝镇 and then 拖市镇, and ``city`` once: both sides name the
+    city's records, as every township officer reaches them alike (``Tables.city_wide``).
+
+    Made by a city officer, who may make records in either township."""
+    maker = Maker(client, tokens.headers("city_officer"))
+    inside = await township(maker, DUOBAO)
+    outside = await township(maker, TUOSHI)
+    shared = await city(maker)
+    inside.params.update(shared)
+    outside.params.update(shared)
+    return Townships(inside, outside, maker.creates)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """A service's own answers, each table naming, with why, where it differs from the rule.
+
+    - ``writes``: how each write of a record is sent and what it answers inside (``Write``);
+    - ``city_wide``: route prefixes of the city's records, alike to every township officer;
+    - ``auditor_writes``: writes an auditor may make (computations that store nothing);
+    - ``creates_elsewhere``: creates not made with a township's body (imports);
+    - ``city_creates``: creates only city officers make, with what both officers get;
+    - ``pii_list``: a list whose record's ID number pii:read sees in full (``Side.id_numbers``);
+    - ``queries``: the query of a read that needs one;
+    - ``not_listed``: lists that do not show the setup's identifiers;
+    - ``creates_of_a_record``: creates naming a record of the township, with the outside answer.
+    """
+
+    writes: Mapping[str, Write]
+    city_wide: Mapping[str, str]
+    auditor_writes: Mapping[str, str]
+    creates_elsewhere: Mapping[str, str]
+    city_creates: Mapping[str, tuple[int, ...]]
+    pii_list: str
+    queries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    not_listed: Mapping[str, str] = field(default_factory=dict)
+    creates_of_a_record: Mapping[str, int] = field(default_factory=dict)
+
+
+async def every_role_in_both_townships(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    tokens: Tokens,
+    service: str,
+    records: Townships,
+    tables: Tables,
+    rolled_back: RolledBack,
+) -> list[str]:
+    """``record_table``, ``lists_keep_to_the_area`` (asked also by 多宝镇's code) and
+    ``creates_keep_to_the_area`` on the records, then every list scanned for unmasked ID
+    numbers as each caller without pii:read that sees the whole city.
+
+    The scans pass on a list that never shows an ID number at all, so first ``pii_list``
+    is read with pii:read: the record's number is there in full, and masked to the rest."""
+    who = roles(tokens, service)
+    inside, outside = records.inside, records.outside
+    failures = await record_table(
+        client,
+        app,
+        who,
+        inside,
+        outside,
+        tables.writes,
+        city_wide=tables.city_wide,
+        auditor_writes=tables.auditor_writes,
+        rolled_back=rolled_back,
+    )
+    failures += await lists_keep_to_the_area(
+        client,
+        app,
+        who,
+        inside,
+        outside,
+        tables.city_wide,
+        tables.queries,
+        area_code=DUOBAO,
+        not_listed=tables.not_listed,
+    )
+    failures += await creates_keep_to_the_area(
+        client,
+        app,
+        who,
+        records.creates,
+        rolled_back=rolled_back,
+        elsewhere=tables.creates_elsewhere,
+        inside_answers=tables.city_creates,
+        outside_answers=tables.creates_of_a_record,
+    )
+    full = await client.get(tables.pii_list, headers=tokens.headers("admin", scopes=["pii:read"]))
+    if inside.id_numbers[tables.pii_list] not in full.text:
+        failures.append(f"GET {tables.pii_list} with pii:read: the record's ID number not in full")
+    for headers in (who.auditor, who.reader, who.city):
+        failures += await no_unmasked_id_numbers(client, app, headers)
     return failures

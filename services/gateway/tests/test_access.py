@@ -1,8 +1,6 @@
 """Access to every operation of the service, enumerated from the app (see civil_cli.access)."""
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -21,10 +19,9 @@ from civil_shared.testing.factories import make_id_number
 
 # Operations anyone may call, with why.
 PUBLIC = {
+    **access.PROBES,
     "GET /.well-known/jwks.json": "the public keys every service verifies tokens with",
     "POST /api/v1/auth/token": "signing in: the caller has no token yet",
-    "GET /healthz": "liveness probe",
-    "GET /readyz": "readiness probe",
 }
 # Writes an auditor may make, with why (none: auditors read).
 AUDITOR_WRITES: dict[str, str] = {}
@@ -73,7 +70,6 @@ ADMIN_ROWS = {
 ELSEWHERE = {
     "GET /api/v1/persons/{id_number}/profile": "test_the_profile_by_every_role_inside_and_outside",
 }
-DUOBAO, TUOSHI = "429006100", "429006101"
 
 
 async def test_accounts_and_clients_are_the_administrators_on_real_records(
@@ -86,7 +82,7 @@ async def test_accounts_and_clients_are_the_administrators_on_real_records(
             "username": unique("user-"),
             "display_name": "王五",
             "role": "township_officer",
-            "area_codes": [DUOBAO],
+            "area_codes": [access.DUOBAO],
             "password": PASSWORD,
         },
         headers=admin,
@@ -109,23 +105,14 @@ async def test_accounts_and_clients_are_the_administrators_on_real_records(
         },
         id_numbers={},
     )
-
-    @asynccontextmanager
-    async def rolled_back() -> AsyncIterator[None]:
-        savepoint = await db_connection.begin_nested()
-        try:
-            yield
-        finally:
-            await savepoint.rollback()
-
     failures = await access.admin_only_table(
         client,
         app,
-        access.roles(tokens, "gateway", DUOBAO, TUOSHI),
+        access.roles(tokens, "gateway"),
         admin,
         records,
         ADMIN_ROWS,
-        rolled_back=rolled_back,
+        rolled_back=access.savepoints(db_connection),
         elsewhere=ELSEWHERE,
     )
     assert not failures, "\n".join(failures)
@@ -175,7 +162,7 @@ async def test_the_profile_by_every_role_inside_and_outside(
     )
     app.state.peers = peers
     url = f"/api/v1/persons/{PERSON}/profile"
-    who = access.roles(tokens, "gateway", DUOBAO, TUOSHI)
+    who = access.roles(tokens, "gateway")
     try:
         expected = {
             "anonymous": ({}, 401),

@@ -6,8 +6,6 @@ outside and 200 inside are both seen on each route.
 """
 
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,21 +14,18 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from civil_cli import access
-from civil_cli.access import Side, Write
+from civil_cli.access import DUOBAO, TUOSHI, Side, Write
 from civil_cli.keys import DevKeys
 from civil_cli.pytest_plugin import Tokens, unique
 from civil_governance.divisions.models import Division
 from civil_shared.testing.factories import make_credit_code, make_id_number
 
 # Operations anyone may call, with why.
-PUBLIC = {
-    "GET /healthz": "liveness probe",
-    "GET /readyz": "readiness probe",
-}
+PUBLIC = access.PROBES
 # Writes an auditor may make, with why (none: auditors read).
 AUDITOR_WRITES: dict[str, str] = {}
-DUOBAO, DUOBAO_VILLAGE = "429006100", "429006100941"
-TUOSHI, TUOSHI_VILLAGE = "429006101", "429006101941"
+# A village of each township made by the test (the division tree is this service's).
+VILLAGE = {DUOBAO: "429006100941", TUOSHI: "429006101941"}
 ZHANGGANG = "429006102"
 COVENANT = "一、爱护环境，不乱倒垃圾。二、邻里和睦，互帮互助。三、移风易俗，红白喜事从简。" * 2
 TODAY = date.today()
@@ -59,14 +54,9 @@ async def test_an_auditor_reads_everything_and_writes_nothing(
 async def test_an_integrator_reads_only_what_its_scopes_grant(
     client: httpx.AsyncClient, app: FastAPI, tokens: Tokens
 ) -> None:
-    no_scope = tokens.headers("integrator")
-    reader = tokens.headers("integrator", scopes=["governance:read", "pii:read"])
-    for op in access.operations(app):
-        if op.key in PUBLIC:
-            continue
-        got = (await client.request(op.method, op.url(), headers=no_scope)).status_code
-        assert got == 403, f"{op.key}: an integrator without scopes got {got}"
-    failures = await access.auditor_reads_but_never_writes(client, app, reader, AUDITOR_WRITES)
+    failures = await access.integrator_reads_by_its_scopes(
+        client, app, tokens, "governance", AUDITOR_WRITES, PUBLIC
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -143,12 +133,14 @@ INSIDE = {
     "charity": charity_project(DUOBAO),
     "organisation": organisation(DUOBAO),
     "case": illegal_case(DUOBAO),
-    "social_work": social_work(DUOBAO_VILLAGE),
+    "social_work": social_work(VILLAGE[DUOBAO]),
 }
 
 
-async def township(maker: access.Maker, township: str, village: str, inside: bool) -> Side:
+async def township(maker: access.Maker, township: str) -> Side:
     """One record of every resource in the township (a village of it where records keep one)."""
+    village = VILLAGE[township]
+    inside = township == DUOBAO
     params: dict[str, dict[str, str]] = {}
     numbers: dict[str, str] = {}
 
@@ -302,26 +294,22 @@ async def township(maker: access.Maker, township: str, village: str, inside: boo
     return Side(params=params, id_numbers=numbers)
 
 
-async def make_sides(
-    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
-) -> tuple[Side, Side, dict[str, Any]]:
+async def add_villages(session: AsyncSession) -> None:
     for code, name, parent in (
-        (DUOBAO_VILLAGE, "多宝权限测试村", DUOBAO),
-        (TUOSHI_VILLAGE, "拖市权限测试村", TUOSHI),
+        (VILLAGE[DUOBAO], "多宝权限测试村", DUOBAO),
+        (VILLAGE[TUOSHI], "拖市权限测试村", TUOSHI),
     ):
         session.add(
             Division(code=code, name=name, level="village", kind="village", parent_code=parent)
         )
     await session.commit()
-    maker = access.Maker(client, tokens.headers("city_officer"))
-    inside = await township(maker, DUOBAO, DUOBAO_VILLAGE, inside=True)
-    outside = await township(maker, TUOSHI, TUOSHI_VILLAGE, inside=False)
-    day = {"day": "2020-10-10"}
+
+
+async def city_records(maker: access.Maker) -> dict[str, dict[str, str]]:
     await maker.send(
         "PUT", "/api/v1/working-calendar/2020-10-10", {"kind": "workday", "name": "国庆调休"}, 200
     )
-    inside.params["/api/v1/working-calendar"] = outside.params["/api/v1/working-calendar"] = day
-    return inside, outside, maker.creates
+    return {"/api/v1/working-calendar": {"day": "2020-10-10"}}
 
 
 def restated(key: str, **changes: Any) -> dict[str, Any]:
@@ -460,6 +448,19 @@ NOT_LISTED = {
 QUERIES: dict[str, dict[str, Any]] = {"GET /api/v1/volunteer-stats": {"year": 2020}}
 
 
+TABLES = access.Tables(
+    writes=WRITES,
+    city_wide=CITY_WIDE,
+    auditor_writes=AUDITOR_WRITES,
+    creates_elsewhere=CREATES_ELSEWHERE,
+    city_creates=CITY_CREATES,
+    pii_list="/api/v1/volunteers",
+    queries=QUERIES,
+    not_listed=NOT_LISTED,
+    creates_of_a_record=CREATES_OF_A_RECORD,
+)
+
+
 async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     client: httpx.AsyncClient,
     app: FastAPI,
@@ -467,55 +468,9 @@ async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     session: AsyncSession,
     db_connection: AsyncConnection,
 ) -> None:
-    inside, outside, creates = await make_sides(client, tokens, session)
-    who = access.roles(tokens, "governance", DUOBAO, TUOSHI)
-
-    @asynccontextmanager
-    async def rolled_back() -> AsyncIterator[None]:
-        savepoint = await db_connection.begin_nested()
-        try:
-            yield
-        finally:
-            await savepoint.rollback()
-
-    failures = await access.record_table(
-        client,
-        app,
-        who,
-        inside,
-        outside,
-        WRITES,
-        city_wide=CITY_WIDE,
-        auditor_writes=AUDITOR_WRITES,
-        rolled_back=rolled_back,
+    await add_villages(session)
+    records = await access.records_in_both_townships(client, tokens, township, city_records)
+    failures = await access.every_role_in_both_townships(
+        client, app, tokens, "governance", records, TABLES, access.savepoints(db_connection)
     )
-    failures += await access.lists_keep_to_the_area(
-        client,
-        app,
-        who,
-        inside,
-        outside,
-        CITY_WIDE,
-        QUERIES,
-        area_code=DUOBAO,
-        not_listed=NOT_LISTED,
-    )
-    failures += await access.creates_keep_to_the_area(
-        client,
-        app,
-        who,
-        creates,
-        rolled_back=rolled_back,
-        elsewhere=CREATES_ELSEWHERE,
-        inside_answers=CITY_CREATES,
-        outside_answers=CREATES_OF_A_RECORD,
-    )
-    # Every list, to the callers without pii:read that see the whole city; the scan
-    # would find the ID numbers: pii:read shows them.
-    full = await client.get(
-        "/api/v1/volunteers", headers=tokens.headers("admin", scopes=["pii:read"])
-    )
-    assert inside.id_numbers["/api/v1/volunteers"] in full.text
-    for headers in (who.auditor, who.reader, who.city):
-        failures += await access.no_unmasked_id_numbers(client, app, headers)
     assert not failures, "\n".join(failures)

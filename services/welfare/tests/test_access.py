@@ -6,8 +6,6 @@ outside and 200 inside are both seen on each route.
 """
 
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,7 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from civil_cli import access
-from civil_cli.access import Side, Write
+from civil_cli.access import DUOBAO, TUOSHI, Side, Write
 from civil_cli.keys import DevKeys
 from civil_cli.pytest_plugin import Tokens, unique
 from civil_shared.clients.assistance import AssistanceClient
@@ -25,17 +23,14 @@ from civil_shared.testing.factories import make_id_number
 from civil_welfare.config import WelfareSettings
 
 # Operations anyone may call, with why.
-PUBLIC = {
-    "GET /healthz": "liveness probe",
-    "GET /readyz": "readiness probe",
-}
+PUBLIC = access.PROBES
 # POSTs an auditor may make, with why.
 AUDITOR_WRITES = {
     "POST /api/v1/high-age-allowances/preview": "a computation that stores nothing",
     "POST /api/v1/unsupported-children/qualification": "a computation that stores nothing",
 }
-DUOBAO, DUOBAO_VILLAGE = "429006100", "429006100201"
-TUOSHI, TUOSHI_VILLAGE = "429006101", "429006101001"
+# A village of each township, where records that keep one are kept.
+VILLAGE = {DUOBAO: "429006100201", TUOSHI: "429006101001"}
 # Records of the whole city, answered alike to every township officer, with why.
 CITY_WIDE = {
     "/api/v1/parameters": "policy parameters hold for the city",
@@ -49,7 +44,7 @@ def _disabled_person_update(inside: Side) -> dict[str, Any]:
     number = inside.id_numbers["/api/v1/disabled-persons"]
     return {
         "name": "王残",
-        "area_code": DUOBAO_VILLAGE,
+        "area_code": VILLAGE[DUOBAO],
         "certificate_number": f"{number}41",
         "category": "physical",
         "grade": 1,
@@ -199,14 +194,9 @@ async def test_an_auditor_reads_everything_and_writes_nothing(
 async def test_an_integrator_reads_only_what_its_scopes_grant(
     client: httpx.AsyncClient, app: FastAPI, tokens: Tokens
 ) -> None:
-    no_scope = tokens.headers("integrator")
-    reader = tokens.headers("integrator", scopes=["welfare:read", "pii:read"])
-    for op in access.operations(app):
-        if op.key in PUBLIC:
-            continue
-        got = (await client.request(op.method, op.url(), headers=no_scope)).status_code
-        assert got == 403, f"{op.key}: an integrator without scopes got {got}"
-    failures = await access.auditor_reads_but_never_writes(client, app, reader, AUDITOR_WRITES)
+    failures = await access.integrator_reads_by_its_scopes(
+        client, app, tokens, "welfare", AUDITOR_WRITES, PUBLIC
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -236,8 +226,9 @@ def _assistance_says_dibao(request: httpx.Request) -> httpx.Response:
     )
 
 
-async def township(maker: access.Maker, township: str, village: str) -> Side:
+async def township(maker: access.Maker, township: str) -> Side:
     """One record of every resource in the township (a village of it where records keep one)."""
+    village = VILLAGE[township]
     numbers: dict[str, str] = {}
     params: dict[str, dict[str, str]] = {}
 
@@ -512,69 +503,25 @@ def townships(app: FastAPI) -> None:
     )
 
 
-async def make_sides(
-    client: httpx.AsyncClient, tokens: Tokens
-) -> tuple[Side, Side, dict[str, Any]]:
-    maker = access.Maker(client, tokens.headers("city_officer"))
-    inside = await township(maker, DUOBAO, DUOBAO_VILLAGE)
-    outside = await township(maker, TUOSHI, TUOSHI_VILLAGE)
-    city = await city_records(maker)
-    inside.params.update(city)
-    outside.params.update(city)
-    return inside, outside, maker.creates
+TABLES = access.Tables(
+    writes=WRITES,
+    city_wide=CITY_WIDE,
+    auditor_writes=AUDITOR_WRITES,
+    creates_elsewhere=CREATES_ELSEWHERE,
+    city_creates=CITY_CREATES,
+    pii_list="/api/v1/orphans",
+    queries=QUERIES,
+    not_listed=NOT_LISTED,
+    creates_of_a_record=CREATES_OF_A_RECORD,
+)
 
 
 @pytest.mark.usefixtures("townships")
 async def test_every_record_route_by_every_role_inside_and_outside_the_area(
     client: httpx.AsyncClient, app: FastAPI, tokens: Tokens, db_connection: AsyncConnection
 ) -> None:
-    inside, outside, creates = await make_sides(client, tokens)
-    who = access.roles(tokens, "welfare", DUOBAO, TUOSHI)
-
-    @asynccontextmanager
-    async def rolled_back() -> AsyncIterator[None]:
-        savepoint = await db_connection.begin_nested()
-        try:
-            yield
-        finally:
-            await savepoint.rollback()
-
-    failures = await access.record_table(
-        client,
-        app,
-        who,
-        inside,
-        outside,
-        WRITES,
-        city_wide=CITY_WIDE,
-        auditor_writes=AUDITOR_WRITES,
-        rolled_back=rolled_back,
+    records = await access.records_in_both_townships(client, tokens, township, city_records)
+    failures = await access.every_role_in_both_townships(
+        client, app, tokens, "welfare", records, TABLES, access.savepoints(db_connection)
     )
-    failures += await access.lists_keep_to_the_area(
-        client,
-        app,
-        who,
-        inside,
-        outside,
-        CITY_WIDE,
-        QUERIES,
-        area_code=DUOBAO,
-        not_listed=NOT_LISTED,
-    )
-    failures += await access.creates_keep_to_the_area(
-        client,
-        app,
-        who,
-        creates,
-        rolled_back=rolled_back,
-        elsewhere=CREATES_ELSEWHERE,
-        inside_answers=CITY_CREATES,
-        outside_answers=CREATES_OF_A_RECORD,
-    )
-    # Every list, to the callers without pii:read that see the whole city; the scan
-    # would find the ID numbers: pii:read shows them.
-    full = await client.get("/api/v1/orphans", headers=tokens.headers("admin", scopes=["pii:read"]))
-    assert inside.id_numbers["/api/v1/orphans"] in full.text
-    for headers in (who.auditor, who.reader, who.city):
-        failures += await access.no_unmasked_id_numbers(client, app, headers)
     assert not failures, "\n".join(failures)
