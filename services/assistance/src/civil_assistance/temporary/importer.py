@@ -32,26 +32,26 @@ from civil_assistance.temporary.schemas import (
     TemporaryStatus,
 )
 from civil_shared.auth import Principal, Role
-from civil_shared.errors import Conflict, Unprocessable
 from civil_shared.runtime.audit import AuditAction, record_event
-from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports import (
     Column,
     ColumnSet,
     ImportResult,
     Problems,
+    RowError,
     RowIds,
+    Sheet,
     Upload,
     a_date,
+    all_or_nothing,
     allowed_labels,
     choice,
     copy_records,
     id_number_text,
-    read_header,
+    open_sheet,
     yes_no,
 )
 from civil_shared.runtime.imports.cells import message
-from civil_shared.runtime.imports.reading import Table, read_table
 from civil_shared.types import to_fen
 
 PREFIX: Final = "ASSISTANCE_TEMPORARY"
@@ -325,12 +325,6 @@ def _rule_field(message: str) -> str:
     return next((key for words, key in _RULE_FIELDS if words in message), "amount")
 
 
-class RowError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
 def _decision(cells: CaseCells, principal: Principal, today: date) -> None:
     """The row's decision and payment, as the approve, reject and pay routes allow them."""
     status = cells.status
@@ -395,30 +389,19 @@ def _record(
 
 @dataclass(frozen=True)
 class _Checked:
-    table: Table
-    problems: Problems
+    sheet: Sheet
     records: list[tuple[Any, ...]]
     statuses: Counter[str]
 
 
 def _check(upload: Upload, principal: Principal) -> _Checked:
     """Every row through the checks that need no database."""
-    table = read_table(upload, prefix=PREFIX)
-    problems = Problems(COLUMNS)
-    header = next(table.rows, None)
-    if header is None:
-        raise Unprocessable("导入文件为空", code=f"{PREFIX}_IMPORT_EMPTY")
-    positions = read_header(COLUMNS, *header, problems)
-    if problems.count:
-        raise problems.failure(table, PREFIX)
+    sheet = open_sheet(upload, COLUMNS, PREFIX)
+    problems = sheet.problems
     ids, today = RowIds(), date.today()
     records: list[tuple[Any, ...]] = []
     statuses: Counter[str] = Counter()
-    for number, row in table.rows:
-        size = len(row)
-        values = {key: v for index, key in positions if index < size and (v := row[index].strip())}
-        if not values:
-            continue  # blank lines are harmless
+    for number, values in sheet.rows():
         try:
             cells = CaseCells.model_validate(values)
         except ValidationError as exc:
@@ -452,9 +435,8 @@ def _check(upload: Upload, principal: Principal) -> _Checked:
             continue
         records.append(_record(number, ids, cells, case))
         statuses[cells.status.value] += 1
-    if not records and not problems.count:
-        raise Unprocessable("导入文件中没有数据行", code=f"{PREFIX}_IMPORT_EMPTY")
-    return _Checked(table, problems, records, statuses)
+    sheet.ensure_rows(len(records))
+    return _Checked(sheet, records, statuses)
 
 
 def _policy_problems(row: Any, problems: Problems, township_only: bool) -> None:
@@ -539,18 +521,21 @@ class TemporaryCaseImport:
     ) -> ImportResult:
         # Parsing and checking a large file is CPU work: off the event loop.
         checked = await asyncio.to_thread(_check, upload, principal)
-        table, problems = checked.table, checked.problems
+        sheet = checked.sheet
+        table, problems = sheet.table, sheet.problems
         if not checked.records:
-            raise problems.failure(table, PREFIX)
+            raise sheet.failure()
         # The rows that passed go through the set-based checks even when others did
         # not, so that the report lists every problem of the file at once.
-        try:
+        async with all_or_nothing(
+            session, PREFIX, "导入期间有案件被他人受理，未导入任何数据，请重新导入"
+        ):
             await session.execute(_CREATE_STAGING)  # also opens the COPY's transaction
             await copy_records(session, STAGING, STAGING_COLUMNS, checked.records)
             await session.execute(_RESOLVE_POLICY)
             await _set_problems(session, problems, principal)
             if problems.count:
-                raise problems.failure(table, PREFIX)
+                raise sheet.failure()
             await session.execute(_INSERT, {"actor": principal.sub})
             # Dropped now, not only at commit: a test's commit is a savepoint's release.
             await session.execute(text("DROP TABLE temporary_case_staging"))
@@ -568,15 +553,6 @@ class TemporaryCaseImport:
                     "encoding": table.encoding,
                 },
             )
-        except Exception as exc:
-            await session.rollback()
-            if getattr(getattr(exc, "orig", None), "sqlstate", None) == UNIQUE_VIOLATION:
-                raise Conflict(
-                    "导入期间有案件被他人受理，未导入任何数据，请重新导入",
-                    code=f"{PREFIX}_IMPORT_CONFLICT",
-                ) from exc
-            raise
-        await session.commit()
         return ImportResult(rows=len(checked.records), format=table.format, encoding=table.encoding)
 
 

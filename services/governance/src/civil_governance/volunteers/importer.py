@@ -32,7 +32,7 @@ from civil_governance.volunteers.rules import VolunteerStatus, hours_problem
 from civil_governance.volunteers.schemas import ServiceImportResult
 from civil_governance.volunteers.workdays import WorkingCalendar, local_date, now
 from civil_shared.auth import Principal
-from civil_shared.errors import Conflict, Unprocessable
+from civil_shared.errors import Conflict
 from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports import (
@@ -40,11 +40,13 @@ from civil_shared.runtime.imports import (
     ColumnSet,
     Problems,
     RowIds,
+    Sheet,
     Upload,
+    all_or_nothing,
     copy_records,
-    read_header,
+    open_sheet,
 )
-from civil_shared.runtime.imports.reading import Table, read_table
+from civil_shared.runtime.imports.reading import Table
 from civil_shared.types import IdNumber, canonical_id_number
 
 PREFIX: Final = "GOVERNANCE_VOLUNTEER_SERVICE"
@@ -457,22 +459,22 @@ class ServiceRecordImport:
         self, session: AsyncSession, upload: Upload, principal: Principal
     ) -> ServiceImportResult:
         entered_at = now()
-        table, parser, problems = await asyncio.to_thread(self._open, upload)
-        try:
+        sheet, parser = await asyncio.to_thread(self._open, upload)
+        table, problems = sheet.table, sheet.problems
+        async with all_or_nothing(session, self.prefix):
             # The first statement: it also opens the transaction the COPYs run in.
             calendar = await load_calendar(session)
             load = _Load(principal, calendar, entered_at)
             await self._pipeline(session, parser, load, problems)
             if problems.count:
-                raise problems.failure(table, self.prefix)
+                raise sheet.failure()
             if load.conflict is not None:
                 raise Conflict(
                     "导入期间有服务记录被他人登记（或志愿者、活动被修改），未导入任何数据，"
                     "请重新导入",
                     code=f"{self.prefix}_IMPORT_CONFLICT",
                 ) from load.conflict
-            if load.rows == 0:
-                raise Unprocessable("导入文件中没有数据行", code=f"{self.prefix}_IMPORT_EMPTY")
+            sheet.ensure_rows(load.rows)
             await self._add_totals(session, load)
             hours = Decimal(load.hundredths).scaleb(-2).quantize(_CENT)
             counts = {
@@ -495,22 +497,12 @@ class ServiceRecordImport:
                     "encoding": table.encoding,
                 },
             )
-        except Exception:
-            await session.rollback()
-            raise
-        await session.commit()
         return ServiceImportResult(**counts, format=table.format, encoding=table.encoding)
 
-    def _open(self, upload: Upload) -> tuple[Table, _Parser, Problems]:
-        table = read_table(upload, prefix=self.prefix)
-        problems = Problems(self.columns)
-        header = next(table.rows, None)
-        if header is None:
-            raise Unprocessable("导入文件为空", code=f"{self.prefix}_IMPORT_EMPTY")
-        positions = read_header(self.columns, *header, problems)
-        if problems.count:
-            raise problems.failure(table, self.prefix)
-        return table, _Parser(table, positions), problems
+    def _open(self, upload: Upload) -> tuple[Sheet, _Parser]:
+        # The parser reads the rows itself, a chunk at a time, without a dict a row.
+        sheet = open_sheet(upload, self.columns, self.prefix)
+        return sheet, _Parser(sheet.table, sheet.positions)
 
     async def _pipeline(
         self, session: AsyncSession, parser: _Parser, load: _Load, problems: Problems

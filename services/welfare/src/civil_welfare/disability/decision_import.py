@@ -30,20 +30,19 @@ from civil_shared.auth import Principal, Role
 from civil_shared.clients.assistance import AssistanceClient
 from civil_shared.contracts.assistance import PersonStatus
 from civil_shared.contracts.person_statuses import MAX_PERSONS
-from civil_shared.errors import Conflict, Unprocessable
+from civil_shared.errors import Unprocessable
 from civil_shared.runtime.audit import AuditAction, record_event
-from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports import (
     Column,
     ColumnSet,
     ImportResult,
-    Problems,
+    Sheet,
     Upload,
+    all_or_nothing,
     copy_records,
     id_number_text,
-    read_header,
+    open_sheet,
 )
-from civil_shared.runtime.imports.reading import Table, read_table
 from civil_shared.types import DisabilityCategory, IdNumber, Period
 from civil_welfare.children.support.models import ChildSupportCase
 from civil_welfare.children.support.schemas import CaseStatus, Scheme
@@ -162,25 +161,13 @@ class _Person:
     status: str
 
 
-def _read(upload: Upload, problems: Problems) -> tuple[Table, list[Row]]:
+def _read(upload: Upload) -> tuple[Sheet, list[Row]]:
     """Every row checked as the API's model checks an application (CPU work: a thread)."""
-    table = read_table(upload, prefix=PREFIX)
-    header = next(table.rows, None)
-    if header is None:
-        raise Unprocessable("导入文件为空", code=f"{PREFIX}_IMPORT_EMPTY")
-    positions = read_header(COLUMNS, *header, problems)
-    if problems.count:
-        raise problems.failure(table, PREFIX)
+    sheet = open_sheet(upload, COLUMNS, PREFIX)
+    problems = sheet.problems
     rows: list[Row] = []
     seen: dict[str, int] = {}
-    for number, cells in table.rows:
-        values = {
-            key: value
-            for index, key in positions
-            if index < len(cells) and (value := cells[index].strip())
-        }
-        if not values:
-            continue
+    for number, values in sheet.rows():
         broken = False
         try:
             id_number = str(IdNumber(id_number_text(values.get("id_number", ""))))
@@ -215,9 +202,8 @@ def _read(upload: Upload, problems: Problems) -> tuple[Table, list[Row]]:
             continue
         seen[id_number] = number
         rows.append(Row(number, id_number, values.get("name"), application))
-    if not rows and not problems.count:
-        raise Unprocessable("导入文件中没有数据行", code=f"{PREFIX}_IMPORT_EMPTY")
-    return table, rows
+    sheet.ensure_rows(len(rows))
+    return sheet, rows
 
 
 def _text(exc: Exception) -> str:
@@ -278,8 +264,8 @@ class DecisionImport:
 
     async def run(self, upload: Upload, principal: Principal) -> DecisionImportResult:
         session, today = self.session, self.today or date.today()
-        problems = Problems(COLUMNS)
-        table, rows = await asyncio.to_thread(_read, upload, problems)
+        sheet, rows = await asyncio.to_thread(_read, upload)
+        table, problems = sheet.table, sheet.problems
         if len(rows) > MAX_PERSONS:  # what assistance answers in one call
             raise Unprocessable(
                 f"一个文件最多 {MAX_PERSONS} 人，请分批导入", code=f"{PREFIX}_IMPORT_TOO_MANY_ROWS"
@@ -397,24 +383,28 @@ class DecisionImport:
                 )
             )
         if problems.count:
-            raise problems.failure(table, PREFIX)
+            raise sheet.failure()
 
-        await record_event(
+        async with all_or_nothing(
             session,
-            AuditEvent,
-            action=AuditAction.BULK,
-            entity=DisabilitySubsidyApplication.__tablename__,
-            new_values={
-                "source": "import",
-                "rows": len(applications),
-                "filename": upload.filename,
-                "format": table.format,
-                "encoding": table.encoding,
-                "decided_on": today.isoformat(),
-                "granted": {s.value: n for s, n in granted.items()},
-            },
-        )
-        try:
+            PREFIX,
+            "导入期间有人员的补贴被他人审核同意，未导入任何数据，请重新导入",
+        ):
+            await record_event(
+                session,
+                AuditEvent,
+                action=AuditAction.BULK,
+                entity=DisabilitySubsidyApplication.__tablename__,
+                new_values={
+                    "source": "import",
+                    "rows": len(applications),
+                    "filename": upload.filename,
+                    "format": table.format,
+                    "encoding": table.encoding,
+                    "decided_on": today.isoformat(),
+                    "granted": {s.value: n for s, n in granted.items()},
+                },
+            )
             # Grants before the decisions that name them, applications before theirs.
             await copy_records(session, DisabilitySubsidyGrant.__tablename__, GRANT_COLUMNS, grants)
             await copy_records(
@@ -426,15 +416,6 @@ class DecisionImport:
             await copy_records(
                 session, DisabilitySubsidyDecision.__tablename__, DECISION_COLUMNS, decisions
             )
-        except Exception as exc:
-            await session.rollback()
-            if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
-                raise Conflict(
-                    "导入期间有人员的补贴被他人审核同意，未导入任何数据，请重新导入",
-                    code=f"{PREFIX}_IMPORT_CONFLICT",
-                ) from exc
-            raise
-        await session.commit()
         return DecisionImportResult(
             rows=len(applications),
             format=table.format,

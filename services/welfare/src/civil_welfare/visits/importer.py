@@ -25,23 +25,24 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.auth import Principal
-from civil_shared.errors import Unprocessable
 from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.imports import (
     Column,
     ColumnSet,
     ImportResult,
+    Location,
     Problems,
+    RowError,
+    Sheet,
     Upload,
     a_date,
+    all_or_nothing,
     allowed_labels,
     choice,
     copy_records,
     id_number_text,
-    read_header,
+    open_sheet,
 )
-from civil_shared.runtime.imports.cells import message
-from civil_shared.runtime.imports.reading import Table, read_table
 from civil_shared.types import IdNumber
 from civil_welfare.children.majority import eighteenth_birthday, is_minor_on
 from civil_welfare.db import AuditEvent
@@ -207,12 +208,6 @@ _INSERT = text(
 )
 
 
-class RowError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
 def _visit(cells: VisitCells) -> VisitCreate:
     """The row as the API's model (its subject id a stand-in: found later, by ID number)."""
     follow_up = None
@@ -246,31 +241,27 @@ def _row_rules(cells: VisitCells) -> None:
 _FIELDS: Final = {"visitor": "visitor_name", "follow_up": "follow_up_due_date"}
 
 
+def _field_of(loc: Location) -> str:
+    """The column of a ``VisitCreate`` error: a nested model's is its first cell's, the
+    follow-up's own rule its due date's."""
+    first = str(loc[0]) if loc else "follow_up_due_date"
+    return _FIELDS.get(first, first)
+
+
 @dataclass(frozen=True)
 class _Checked:
-    table: Table
-    problems: Problems
+    sheet: Sheet
     records: list[tuple[Any, ...]]
     kinds: Counter[str]
 
 
 def _check(upload: Upload) -> _Checked:
     """Every row through the checks that need no database."""
-    table = read_table(upload, prefix=PREFIX)
-    problems = Problems(COLUMNS)
-    header = next(table.rows, None)
-    if header is None:
-        raise Unprocessable("导入文件为空", code=f"{PREFIX}_IMPORT_EMPTY")
-    positions = read_header(COLUMNS, *header, problems)
-    if problems.count:
-        raise problems.failure(table, PREFIX)
+    sheet = open_sheet(upload, COLUMNS, PREFIX)
+    problems = sheet.problems
     records: list[tuple[Any, ...]] = []
     kinds: Counter[str] = Counter()
-    for number, row in table.rows:
-        size = len(row)
-        values = {key: v for index, key in positions if index < size and (v := row[index].strip())}
-        if not values:
-            continue  # blank lines are harmless
+    for number, values in sheet.rows():
         try:
             cells = VisitCells.model_validate(values)
         except ValidationError as exc:
@@ -280,10 +271,7 @@ def _check(upload: Upload) -> _Checked:
             visit = _visit(cells)
             _row_rules(cells)
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                loc = error["loc"]
-                first = str(loc[0]) if loc else "follow_up_due_date"
-                problems.add(number, _FIELDS.get(first, first), message(error))
+            problems.add_errors(number, exc, _field_of)
             continue
         except RowError as exc:
             problems.add(number, exc.field, exc.message)
@@ -304,9 +292,8 @@ def _check(upload: Upload) -> _Checked:
             )
         )
         kinds[visit.subject_kind.value] += 1
-    if not records and not problems.count:
-        raise Unprocessable("导入文件中没有数据行", code=f"{PREFIX}_IMPORT_EMPTY")
-    return _Checked(table, problems, records, kinds)
+    sheet.ensure_rows(len(records))
+    return _Checked(sheet, records, kinds)
 
 
 def _subject_problem(row: Any, problems: Problems) -> None:
@@ -358,17 +345,18 @@ class VisitImport:
     ) -> ImportResult:
         # Parsing and checking a large file is CPU work: off the event loop.
         checked = await asyncio.to_thread(_check, upload)
-        table, problems = checked.table, checked.problems
+        sheet = checked.sheet
+        table, problems = sheet.table, sheet.problems
         if problems.count:
-            raise problems.failure(table, PREFIX)
-        try:
+            raise sheet.failure()
+        async with all_or_nothing(session, PREFIX):
             await session.execute(_CREATE_STAGING)  # also opens the COPY's transaction
             await copy_records(session, STAGING, STAGING_COLUMNS, checked.records)
             await session.execute(_FIND_ELDERS)
             await session.execute(_FIND_CHILDREN, {"utc_offset": utc_offset()})
             await _set_problems(session, problems, principal)
             if problems.count:
-                raise problems.failure(table, PREFIX)
+                raise sheet.failure()
             await session.execute(_INSERT)
             # Dropped now, not only at commit: a test's commit is a savepoint's release.
             await session.execute(text(f"DROP TABLE {STAGING}"))
@@ -386,10 +374,6 @@ class VisitImport:
                     "encoding": table.encoding,
                 },
             )
-        except Exception:
-            await session.rollback()
-            raise
-        await session.commit()
         return ImportResult(rows=len(checked.records), format=table.format, encoding=table.encoding)
 
 
