@@ -34,6 +34,7 @@ from civil_shared.runtime.imports import (
     RowError,
     a_date,
     id_number_text,
+    registered_in,
     yes_no,
 )
 
@@ -172,17 +173,6 @@ def _payload(row: EnrolmentCells) -> dict[str, Any]:
     }
 
 
-async def registered(session: AsyncSession, payees: list[str]) -> set[str]:
-    """Payees with an enrolment in force."""
-    return set(
-        await session.scalars(
-            select(Enrolment.payee_id_number).where(
-                Enrolment.payee_id_number.in_(payees), Enrolment.status.in_(ENROLLED_STATUSES)
-            )
-        )
-    )
-
-
 async def look_up(
     session: AsyncSession, checked: Sequence[Checked[EnrolmentCells]], problems: Problems
 ) -> list[tuple[Any, ...]]:
@@ -229,7 +219,8 @@ enrolment_import: Final = RegisterImport[EnrolmentCells](
     record_columns=RECORD_COLUMNS,
     to_record=to_record,
     key="payee_id_number",
-    registered=registered,
+    # Payees with an enrolment in force.
+    registered=registered_in(Enrolment.payee_id_number, Enrolment.status.in_(ENROLLED_STATUSES)),
     audit_model=AuditEvent,
     key_label="领款人身份证号",
     field_of=field_of,

@@ -10,8 +10,6 @@ import uuid
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, TypeAdapter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.db import AuditEvent
 from civil_assistance.helper_ledger.models import HelperAssignment
@@ -24,6 +22,7 @@ from civil_shared.runtime.imports import (
     allowed_labels,
     choice,
     id_number_text,
+    registered_in,
     yes_no,
 )
 
@@ -126,17 +125,6 @@ def field_of(loc: tuple[int | str, ...]) -> str:
     return str(loc[0]) if loc else "reason_note"
 
 
-async def helped(session: AsyncSession, id_numbers: list[str]) -> set[str]:
-    """Beneficiaries with an active helper already: one query for the file."""
-    return set(
-        await session.scalars(
-            select(HelperAssignment.id_number).where(
-                HelperAssignment.id_number.in_(id_numbers), HelperAssignment.end_date.is_(None)
-            )
-        )
-    )
-
-
 helper_ledger_import: Final = RegisterImport[AssignmentCells](
     prefix=PREFIX,
     table=HelperAssignment.__tablename__,
@@ -145,7 +133,8 @@ helper_ledger_import: Final = RegisterImport[AssignmentCells](
     record_columns=RECORD_COLUMNS,
     to_record=to_record,
     key="id_number",
-    registered=helped,
+    # Beneficiaries with an active helper already.
+    registered=registered_in(HelperAssignment.id_number, HelperAssignment.end_date.is_(None)),
     audit_model=AuditEvent,
     key_label="帮扶对象",
     field_of=field_of,

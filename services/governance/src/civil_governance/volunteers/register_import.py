@@ -13,7 +13,6 @@ from datetime import date
 from typing import Annotated, Final, NotRequired
 
 from pydantic import BeforeValidator, StringConstraints, TypeAdapter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict  # pydantic needs it on Python 3.11
 
@@ -32,6 +31,7 @@ from civil_shared.runtime.imports import (
     Upload,
     a_date,
     id_number_text,
+    registered_in,
 )
 from civil_shared.types import AreaCode, AreaLevel, IdNumber
 
@@ -101,13 +101,6 @@ def to_record(row: VolunteerCells) -> tuple[object, ...]:
     )
 
 
-async def registered(session: AsyncSession, id_numbers: list[str]) -> set[str]:
-    found = await session.scalars(
-        select(Volunteer.id_number).where(Volunteer.id_number.in_(id_numbers))
-    )
-    return set(found)
-
-
 class VolunteerRegisterImport:
     """The register import, with an unknown village answered as a 422, not a 500."""
 
@@ -123,7 +116,7 @@ class VolunteerRegisterImport:
             record_columns=RECORD_COLUMNS,
             to_record=to_record,
             key="id_number",
-            registered=registered,
+            registered=registered_in(Volunteer.id_number),
             audit_model=AuditEvent,
         )
 

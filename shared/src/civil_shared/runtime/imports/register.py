@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -67,12 +67,15 @@ class Dependent(Generic[R]):
 
 
 def registered_in(
-    column: InstrumentedAttribute[str],
+    column: InstrumentedAttribute[str], *where: ColumnElement[bool]
 ) -> Callable[[AsyncSession, list[str]], Awaitable[set[str]]]:
-    """``RegisterImport.registered`` for a register whose key is ``column``: one query."""
+    """``RegisterImport.registered`` for a register whose key is ``column``: one query.
+
+    ``where`` narrows what counts as registered (an assignment not ended, say).
+    """
 
     async def registered(session: AsyncSession, keys: list[str]) -> set[str]:
-        return set(await session.scalars(select(column).where(column.in_(keys))))
+        return set(await session.scalars(select(column).where(column.in_(keys), *where)))
 
     return registered
 
