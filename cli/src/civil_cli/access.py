@@ -804,3 +804,25 @@ async def every_role_in_both_townships(
     for headers in (who.auditor, who.reader, who.city):
         failures += await no_unmasked_id_numbers(client, app, headers)
     return failures
+
+
+# --- A path of its own beside an id path ------------------------------------------------
+
+
+async def literal_path_lacks(
+    client: httpx.AsyncClient, headers: Mapping[str, str], method: str, path: str, allow: str
+) -> list[str]:
+    """A path of its own beside a resource's id path (``/visits/import`` beside
+    ``/visits/{visit_id}``) answers a method it lacks with its own 405, not a 422 (or a
+    404) of a record whose id would be "import": the id paths match uuids (or area codes)
+    only. ``allow`` is the literal path's own methods, not the id path's beside it."""
+    response = await client.request(method, path, headers=dict(headers))
+    if response.status_code != 405:
+        return [f"{method} {path}: {response.status_code}, expected 405: {response.text[:300]}"]
+    failures = []
+    code = response.json().get("code")
+    if code != "METHOD_NOT_ALLOWED":
+        failures.append(f"{method} {path}: code {code!r}, expected 'METHOD_NOT_ALLOWED'")
+    if response.headers.get("allow") != allow:
+        failures.append(f"{method} {path}: Allow {response.headers.get('allow')!r}, not {allow!r}")
+    return failures
