@@ -1,5 +1,6 @@
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -7,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_assistance.helper_ledger.models import HelperAssignment, HelperVisit
 from civil_assistance.helper_ledger.schemas import HelperLedgerStats, TownshipCount
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode
 
 AssignmentRow = tuple[HelperAssignment, date | None]
@@ -70,25 +72,36 @@ class HelperLedgerRepository:
         await self.session.flush()
 
 
+#: The statistics' statement, built once per year and area (see Statements).
+_STATEMENTS = Statements()
+
+
 async def helper_ledger_stats(
     session: AsyncSession, year: int, area_code: str | None = None
 ) -> HelperLedgerStats:
     """Beneficiaries with an active helper at the end of ``year`` (today, for the
     current year), in the city (or ``area_code``) and by township — one aggregate."""
     on = min(date(year, 12, 31), date.today())
-    township = func.left(HelperAssignment.area_code, 9)
-    within: ColumnElement[bool] = (
-        HelperAssignment.area_code.startswith(area_code, autoescape=True) if area_code else true()
-    )
-    query = (
-        select(
-            func.grouping(township).label("all_townships"),
-            township.label("township"),
-            func.count().label("active"),
+
+    def build() -> Any:
+        township = func.left(HelperAssignment.area_code, 9)
+        within: ColumnElement[bool] = (
+            HelperAssignment.area_code.startswith(area_code, autoescape=True)
+            if area_code
+            else true()
         )
-        .where(active_on(on), within)
-        .group_by(func.grouping_sets(tuple_(), tuple_(township)))
-    )
+        query = (
+            select(
+                func.grouping(township).label("all_townships"),
+                township.label("township"),
+                func.count().label("active"),
+            )
+            .where(active_on(on), within)
+            .group_by(func.grouping_sets(tuple_(), tuple_(township)))
+        )
+        return query
+
+    query = _STATEMENTS.get(("helpers", on, area_code), build)
     total, townships = 0, []
     for row in (await session.execute(query)).all():
         if row.all_townships:

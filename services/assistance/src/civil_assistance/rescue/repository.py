@@ -1,5 +1,6 @@
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -7,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_assistance.rescue.models import RescueRecord
 from civil_assistance.rescue.schemas import RescueStats, TownshipRescues
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode
 
 
@@ -41,23 +43,32 @@ class RescueRepository:
         return record
 
 
+#: The statistics' statement, built once per year and area (see Statements).
+_STATEMENTS = Statements()
+
+
 async def rescue_stats(
     session: AsyncSession, year: int, area_code: str | None = None
 ) -> RescueStats:
     """Person-times helped in ``year``, in the city (or ``area_code``) and by township."""
-    township = func.left(RescueRecord.area_code, 9)
-    within: ColumnElement[bool] = (
-        RescueRecord.area_code.startswith(area_code, autoescape=True) if area_code else true()
-    )
-    query = (
-        select(
-            func.grouping(township).label("all_townships"),
-            township.label("township"),
-            func.count().label("person_times"),
+
+    def build() -> Any:
+        township = func.left(RescueRecord.area_code, 9)
+        within: ColumnElement[bool] = (
+            RescueRecord.area_code.startswith(area_code, autoescape=True) if area_code else true()
         )
-        .where(in_year(year), within)
-        .group_by(func.grouping_sets(tuple_(), tuple_(township)))
-    )
+        query = (
+            select(
+                func.grouping(township).label("all_townships"),
+                township.label("township"),
+                func.count().label("person_times"),
+            )
+            .where(in_year(year), within)
+            .group_by(func.grouping_sets(tuple_(), tuple_(township)))
+        )
+        return query
+
+    query = _STATEMENTS.get(("rescues", year, area_code), build)
     total, townships = 0, []
     for row in (await session.execute(query)).all():
         if row.all_townships:

@@ -8,9 +8,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from civil_assistance.disbursements.models import DisbursementLine, DisbursementRun
 from civil_assistance.enrolments.models import Enrolment
+from civil_assistance.standards.models import AssistanceStandard
+from civil_shared.runtime.statements import Statements
+from civil_shared.types import TIANMEN
 
 
 def _township(column: Any) -> Any:
@@ -21,6 +25,10 @@ def _within(column: Any, area_code: str | None) -> ColumnElement[bool]:
     return column.startswith(area_code, autoescape=True) if area_code else true()
 
 
+#: Each statement below, built once per year and area (see Statements).
+_STATEMENTS = Statements()
+
+
 class StatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -29,6 +37,13 @@ class StatsRepository:
         """Who was enrolled at the end of ``year`` (columns ``households``, ``persons``,
         ``pa_households``, ``pa_persons``) and at the end of the year before (the same
         prefixed ``prev_``), by programme and township."""
+        query = _STATEMENTS.get(
+            ("enrolments", year, area_code), lambda: self._enrolments(year, area_code)
+        )
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _enrolments(year: int, area_code: str | None) -> Any:
         township = _township(Enrolment.area_code)
         alleviated = Enrolment.in_poverty_alleviation
 
@@ -52,7 +67,7 @@ class StatsRepository:
                     f"{prefix}pa_persons"
                 ),
             ]
-        query = (
+        return (
             select(Enrolment.programme, township, *columns)
             .where(
                 or_(enrolled_in(f"{year}-12"), enrolled_in(f"{year - 1}-12")),
@@ -60,14 +75,18 @@ class StatsRepository:
             )
             .group_by(Enrolment.programme, township)
         )
-        return list((await self.session.execute(query)).all())
 
     async def paid_by_township(self, year: int, area_code: str | None) -> list[Any]:
         """Money of the paid runs of ``year`` and the year before, by year (``year``, as
         text), programme and township."""
+        query = _STATEMENTS.get(("paid", year, area_code), lambda: self._paid(year, area_code))
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _paid(year: int, area_code: str | None) -> Any:
         township = _township(DisbursementLine.area_code)
         run_year = func.left(DisbursementRun.period, 4).label("year")
-        query = (
+        return (
             select(
                 run_year,
                 DisbursementRun.programme,
@@ -87,4 +106,29 @@ class StatsRepository:
             )
             .group_by(run_year, DisbursementRun.programme, township)
         )
-        return list((await self.session.execute(query)).all())
+
+    async def city_standards(self, years: tuple[int, ...]) -> list[Any]:
+        """``(standard, previous amount)`` of the city's own standards of ``years``, in the
+        standards list's order (the year, then the programme): one statement."""
+
+        def build() -> Any:
+            previous = aliased(AssistanceStandard)
+            return (
+                select(AssistanceStandard, previous.amount)
+                .outerjoin(
+                    previous,
+                    and_(
+                        previous.programme == AssistanceStandard.programme,
+                        previous.area_code == AssistanceStandard.area_code,
+                        previous.year == AssistanceStandard.year - 1,
+                    ),
+                )
+                .where(
+                    AssistanceStandard.year.in_(years),
+                    AssistanceStandard.area_code == str(TIANMEN),
+                )
+                .order_by(AssistanceStandard.year.desc(), AssistanceStandard.programme)
+            )
+
+        query = _STATEMENTS.get(("standards", years), build)
+        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_assistance.helper_ledger.repository import helper_ledger_stats
 from civil_assistance.rescue.repository import rescue_stats
-from civil_assistance.standards.service import StandardService
+from civil_assistance.standards.service import to_out
 from civil_assistance.stats.repository import StatsRepository
 from civil_assistance.temporary.repository import temporary_stats
 from civil_shared.contracts.assistance import (
@@ -23,8 +23,7 @@ from civil_shared.contracts.assistance import (
     TemporaryFigures,
     TownshipFigures,
 )
-from civil_shared.pagination import PageParams
-from civil_shared.types import TIANMEN, AreaCode
+from civil_shared.types import AreaCode
 
 ZERO = Decimal("0.00")
 
@@ -63,11 +62,9 @@ def _paid(rows: list[Any], year: int) -> list[PaidFigure]:
     return [PaidFigure(programme=p, amount=a) for p, a in sorted(totals.items())]
 
 
-async def _standards(session: AsyncSession, year: int) -> list[StandardFigure]:
-    """The city's standards of ``year``, each with its growth on the year before."""
-    listed = await StandardService(session).list_standards(
-        PageParams(limit=100, offset=0), year=year, area_code=TIANMEN
-    )
+def _standards(rows: list[Any], year: int) -> list[StandardFigure]:
+    """The city's standards of ``year`` (of :meth:`StatsRepository.city_standards`'s rows),
+    each with its growth on the year before."""
     return [
         StandardFigure(
             programme=s.programme.value,
@@ -76,8 +73,8 @@ async def _standards(session: AsyncSession, year: int) -> list[StandardFigure]:
             previous_amount=s.previous_amount,
             growth_pct=s.growth_pct,
         )
-        for s in listed.items
-        if s.area_code == TIANMEN
+        for s in map(to_out, rows)
+        if s.year == year
     ]
 
 
@@ -94,8 +91,9 @@ async def assistance_stats(
     helpers_before = await helper_ledger_stats(session, year - 1, area)
     rescues = await rescue_stats(session, year, area)
     rescues_before = await rescue_stats(session, year - 1, area)
-    standards = await _standards(session, year)
-    standards_before = await _standards(session, year - 1)
+    city_standards = await repository.city_standards((year, year - 1))
+    standards = _standards(city_standards, year)
+    standards_before = _standards(city_standards, year - 1)
 
     townships = sorted(
         {r.township for r in enrolled if r.households}

@@ -12,6 +12,7 @@ from civil_assistance.temporary.schemas import (
     TownshipTemporaryStats,
 )
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode, to_fen
 
 
@@ -76,33 +77,42 @@ def _measures(now: Figures | None, before: Figures | None) -> dict[str, Any]:
     }
 
 
+#: The statistics' statement, built once per year and area (see Statements).
+_STATEMENTS = Statements()
+
+
 async def temporary_stats(
     session: AsyncSession, year: int, area_code: str | None = None
 ) -> TemporaryStats:
     """Person-times, amounts and the average per person-time of the paid cases of
     ``year`` (the year of application), its growth on the year before, city-wide
     (or within ``area_code``) and by township — one aggregate over both years."""
-    township = func.left(TemporaryCase.area_code, 9)
-    within: ColumnElement[bool] = (
-        TemporaryCase.area_code.startswith(area_code, autoescape=True) if area_code else true()
-    )
-    query = (
-        select(
-            TemporaryCase.year,
-            func.grouping(township).label("all_townships"),
-            township.label("township"),
-            func.count().label("cases"),
-            func.sum(TemporaryCase.amount).label("total"),
+
+    def build() -> Any:
+        township = func.left(TemporaryCase.area_code, 9)
+        within: ColumnElement[bool] = (
+            TemporaryCase.area_code.startswith(area_code, autoescape=True) if area_code else true()
         )
-        .where(
-            TemporaryCase.status == TemporaryStatus.PAID.value,
-            TemporaryCase.year.in_([year - 1, year]),
-            within,
+        query = (
+            select(
+                TemporaryCase.year,
+                func.grouping(township).label("all_townships"),
+                township.label("township"),
+                func.count().label("cases"),
+                func.sum(TemporaryCase.amount).label("total"),
+            )
+            .where(
+                TemporaryCase.status == TemporaryStatus.PAID.value,
+                TemporaryCase.year.in_([year - 1, year]),
+                within,
+            )
+            .group_by(
+                func.grouping_sets(tuple_(TemporaryCase.year), tuple_(TemporaryCase.year, township))
+            )
         )
-        .group_by(
-            func.grouping_sets(tuple_(TemporaryCase.year), tuple_(TemporaryCase.year, township))
-        )
-    )
+        return query
+
+    query = _STATEMENTS.get(("temporary", year, area_code), build)
     # (township, or None for the whole scope; year) -> figures
     figures: dict[tuple[str | None, int], Figures] = {}
     for row in (await session.execute(query)).all():

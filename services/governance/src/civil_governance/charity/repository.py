@@ -1,9 +1,10 @@
 """Queries of donations and projects; only flushes, never commits. Totals are SQL aggregates."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from civil_governance.charity.schemas import (
 )
 from civil_governance.organisations.areas import township_exists
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode
 
 #: What a donation counts for: its amount, or its goods' assessed value.
@@ -58,15 +60,14 @@ def donor_or_receipt(q: str) -> ColumnElement[bool]:
     return or_(Donation.donor_name.contains(text, autoescape=True), Donation.receipt_number == text)
 
 
-async def donation_totals(
-    session: AsyncSession,
-    conditions: Sequence[ColumnElement[bool]],
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> DonationTotals:
-    """Count, money, goods value and total per purpose and overall: one GROUPING SETS query."""
-    query = (
+#: The statistics' statements, built once per year and area (see Statements).
+_STATEMENTS = Statements()
+
+
+def _totals_query(
+    conditions: Sequence[ColumnElement[bool]], date_from: date | None, date_to: date | None
+) -> Any:
+    return (
         select(
             func.grouping(Donation.purpose).label("overall"),
             Donation.purpose,
@@ -77,6 +78,27 @@ async def donation_totals(
         )
         .where(*conditions, *between(date_from, date_to))
         .group_by(func.grouping_sets(tuple_(), tuple_(Donation.purpose)))
+    )
+
+
+async def donation_totals(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    key: Hashable | None = None,
+) -> DonationTotals:
+    """Count, money, goods value and total per purpose and overall: one GROUPING SETS query.
+
+    ``key``: what ``conditions`` were built from, when the same always give the same
+    (the statement is then built once for it, see Statements)."""
+    query = (
+        _totals_query(conditions, date_from, date_to)
+        if key is None
+        else (
+            _STATEMENTS.get(("totals", key), lambda: _totals_query(conditions, date_from, date_to))
+        )
     )
     empty = TotalsRow(donations=0, money=_ZERO, goods_value=_ZERO, total=_ZERO)
     overall, by_purpose = empty, {}
@@ -110,9 +132,12 @@ async def donation_stats(
     if area_code is not None:
         conditions.append(Donation.township_code.startswith(area_code, autoescape=True))
     first, last = date(year, 1, 1), date(year, 12, 31)
-    totals = await donation_totals(session, conditions, date_from=first, date_to=last)
-    by_township = (
-        await session.execute(
+    totals = await donation_totals(
+        session, conditions, date_from=first, date_to=last, key=(year, area_code)
+    )
+
+    def build() -> Any:
+        return (
             select(
                 Donation.township_code,
                 func.count(),
@@ -122,7 +147,9 @@ async def donation_stats(
             .group_by(Donation.township_code)
             .order_by(Donation.township_code.nulls_first())
         )
-    ).all()
+
+    query = _STATEMENTS.get(("by_township", year, area_code), build)
+    by_township = (await session.execute(query)).all()
     return DonationStats(
         year=year,
         by_purpose=totals.by_purpose,

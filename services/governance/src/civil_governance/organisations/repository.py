@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ from civil_governance.organisations.schemas import (
     TypeStatusCount,
 )
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode, CreditCode, SocialOrgType
 
 #: An organisation with the year and result of its latest inspection.
@@ -180,15 +182,13 @@ def _in_year(column: InstrumentedAttribute[date | None], year: int) -> ColumnEle
     return and_(column >= date(year, 1, 1), column < date(year + 1, 1, 1))
 
 
-async def organisation_stats(
-    session: AsyncSession, year: int, area_code: str | None = None
-) -> OrganisationStats:
-    """Counts for the yearly statistics, each one SQL aggregate.
+#: The statistics' statements, built once per year and area (see Statements).
+_STATEMENTS = Statements()
 
-    Organisations registered by the end of ``year`` are counted in their present
-    status (the register keeps the latest status, its history is in the audit).
-    ``area_code`` keeps the organisations and cases of one township (prefix match).
-    """
+
+def _organisation_statements(year: int, area_code: str | None) -> tuple[Any, Any, Any, Any]:
+    """By type and status, registered by township, inspections by result, illegal cases by
+    outcome: :func:`organisation_stats`'s four aggregates."""
     org_area: list[ColumnElement[bool]] = []
     case_area: list[ColumnElement[bool]] = []
     if area_code is not None:
@@ -199,41 +199,52 @@ async def organisation_stats(
     registered_by = SocialOrganisation.registration_date < date(year + 1, 1, 1)
 
     by_type_status = (
-        await session.execute(
-            select(SocialOrganisation.org_type, SocialOrganisation.status, func.count())
-            .where(registered_by, *org_area)
-            .group_by(SocialOrganisation.org_type, SocialOrganisation.status)
-            .order_by(SocialOrganisation.org_type, SocialOrganisation.status)
-        )
-    ).all()
+        select(SocialOrganisation.org_type, SocialOrganisation.status, func.count())
+        .where(registered_by, *org_area)
+        .group_by(SocialOrganisation.org_type, SocialOrganisation.status)
+        .order_by(SocialOrganisation.org_type, SocialOrganisation.status)
+    )
     by_township = (
-        await session.execute(
-            select(SocialOrganisation.township_code, func.count())
-            .where(
-                registered_by,
-                SocialOrganisation.status.in_([s.value for s in REGISTERED_STATUSES]),
-                *org_area,
-            )
-            .group_by(SocialOrganisation.township_code)
-            .order_by(SocialOrganisation.township_code.nulls_first())
+        select(SocialOrganisation.township_code, func.count())
+        .where(
+            registered_by,
+            SocialOrganisation.status.in_([s.value for s in REGISTERED_STATUSES]),
+            *org_area,
         )
-    ).all()
+        .group_by(SocialOrganisation.township_code)
+        .order_by(SocialOrganisation.township_code.nulls_first())
+    )
     by_result = (
-        await session.execute(
-            select(OrganisationInspection.result, func.count())
-            .join(SocialOrganisation)
-            .where(OrganisationInspection.year == year, *org_area)
-            .group_by(OrganisationInspection.result)
-        )
-    ).all()
+        select(OrganisationInspection.result, func.count())
+        .join(SocialOrganisation)
+        .where(OrganisationInspection.year == year, *org_area)
+        .group_by(OrganisationInspection.result)
+    )
     by_outcome = (
-        await session.execute(
-            select(IllegalOrganisationCase.outcome, func.count())
-            .where(_in_year(IllegalOrganisationCase.outcome_date, year), *case_area)
-            .group_by(IllegalOrganisationCase.outcome)
-            .order_by(IllegalOrganisationCase.outcome)
-        )
-    ).all()
+        select(IllegalOrganisationCase.outcome, func.count())
+        .where(_in_year(IllegalOrganisationCase.outcome_date, year), *case_area)
+        .group_by(IllegalOrganisationCase.outcome)
+        .order_by(IllegalOrganisationCase.outcome)
+    )
+    return by_type_status, by_township, by_result, by_outcome
+
+
+async def organisation_stats(
+    session: AsyncSession, year: int, area_code: str | None = None
+) -> OrganisationStats:
+    """Counts for the yearly statistics, each one SQL aggregate.
+
+    Organisations registered by the end of ``year`` are counted in their present
+    status (the register keeps the latest status, its history is in the audit).
+    ``area_code`` keeps the organisations and cases of one township (prefix match).
+    """
+    by_type_status_query, by_township_query, by_result_query, by_outcome_query = _STATEMENTS.get(
+        (year, area_code), lambda: _organisation_statements(year, area_code)
+    )
+    by_type_status = (await session.execute(by_type_status_query)).all()
+    by_township = (await session.execute(by_township_query)).all()
+    by_result = (await session.execute(by_result_query)).all()
+    by_outcome = (await session.execute(by_outcome_query)).all()
     results = dict.fromkeys(InspectionResult, 0)
     results.update({InspectionResult(r): n for r, n in by_result})
     outcomes = [

@@ -47,6 +47,7 @@ from civil_governance.divisions.models import Division
 from civil_governance.organisations.models import IllegalOrganisationCase
 from civil_governance.organisations.schemas import CaseOutcome
 from civil_shared.contracts.divisions import DivisionKind
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaLevel
 
 #: The report's 乡、镇、街道 (25 in Tianmen); farms and the management committee besides.
@@ -120,16 +121,23 @@ def _once(
     ).where(*conditions)
 
 
+#: Each statement below, built once per year, dates and area (see Statements).
+_STATEMENTS = Statements()
+
+
 class StatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def townships(self, area_code: str | None) -> list[Any]:
         """``(code, name, kind)`` of the township-level units in scope, in code order."""
-        query = (
-            select(Division.code, Division.name, Division.kind)
-            .where(Division.level == AreaLevel.TOWNSHIP.value, within(Division.code, area_code))
-            .order_by(Division.code)
+        query = _STATEMENTS.get(
+            ("townships", area_code),
+            lambda: (
+                select(Division.code, Division.name, Division.kind)
+                .where(Division.level == AreaLevel.TOWNSHIP.value, within(Division.code, area_code))
+                .order_by(Division.code)
+            ),
         )
         return list((await self.session.execute(query)).all())
 
@@ -142,6 +150,12 @@ class StatsRepository:
         councils established by ``on`` and communities whose three are complete by then,
         the year's meetings and covenant versions adopted, illegal organisations
         dispersed and banned in the year (by the case's outcome date)."""
+        key = ("record_counts", year, on, before, area_code)
+        query = _STATEMENTS.get(key, lambda: self._record_counts(year, on, before, area_code))
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _record_counts(year: int, on: date, before: date, area_code: str | None) -> Any:
         community_township = township(Community.area_code)
         in_area = within(Community.area_code, area_code)
         # The type is the division's (社区 or 村), as the communities' own list reads it.
@@ -213,10 +227,9 @@ class StatsRepository:
                 ("illegal_banned", CaseOutcome.BANNED),
             )
         ]
-        query = union_all(
+        return union_all(
             *communities, pilots, councils, three_councils, meetings, covenants, *cases
         )
-        return list((await self.session.execute(query)).all())
 
     async def area_counts(
         self, year: int, on: date, before: date, area_code: str | None
@@ -226,6 +239,12 @@ class StatsRepository:
         the scope (township-level units, 25 and all; boundary lines and those surveyed;
         the year's training batches and the townships they trained); with a township,
         that township's lines, surveyed lines and batches (``TOWNSHIP_*``)."""
+        key = ("area_counts", year, on, before, area_code)
+        query = _STATEMENTS.get(key, lambda: self._area_counts(year, on, before, area_code))
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _area_counts(year: int, on: date, before: date, area_code: str | None) -> Any:
         unit = Division
         units = [
             _once(
@@ -283,5 +302,4 @@ class StatsRepository:
                 TOWNSHIP_TRAINING_BATCHES, attended.township_code, held, attending
             ).join_from(*joined),
         ]
-        query = union_all(*units, *lines, *training)
-        return list((await self.session.execute(query)).all())
+        return union_all(*units, *lines, *training)

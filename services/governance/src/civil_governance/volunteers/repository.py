@@ -48,6 +48,7 @@ from civil_governance.volunteers.workdays import WorkingCalendar, today
 from civil_shared.auth import Principal
 from civil_shared.runtime.database import count_rows
 from civil_shared.runtime.scoping import area_condition
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode, AreaLevel, IdNumber
 
 _ZERO = Decimal("0.00")
@@ -176,6 +177,11 @@ async def add_hours_bulk(
         )
 
 
+#: The statistics' statements for no principal, built once per year and area (see
+#: Statements); a principal's are built per call.
+_STATEMENTS = Statements()
+
+
 async def volunteer_stats(
     session: AsyncSession,
     year: int,
@@ -207,32 +213,38 @@ async def volunteer_stats(
             }
         return township
 
-    registered = (
-        select(
-            VolunteerRegisterArea.area_code,
-            func.sum(VolunteerRegisterArea.joined - VolunteerRegisterArea.departed),
+    def build() -> tuple[Any, Any]:
+        registered = (
+            select(
+                VolunteerRegisterArea.area_code,
+                func.sum(VolunteerRegisterArea.joined - VolunteerRegisterArea.departed),
+            )
+            .where(
+                VolunteerRegisterArea.year <= on.year,
+                within(VolunteerRegisterArea.area_code, area_code),
+                area_condition(VolunteerRegisterArea.area_code, principal) if principal else true(),
+            )
+            .group_by(VolunteerRegisterArea.area_code)
         )
-        .where(
-            VolunteerRegisterArea.year <= on.year,
-            within(VolunteerRegisterArea.area_code, area_code),
-            area_condition(VolunteerRegisterArea.area_code, principal) if principal else true(),
+        served = select(
+            VolunteerHoursArea.area_code,
+            VolunteerHoursArea.volunteers,
+            VolunteerHoursArea.hours,
+            VolunteerHoursArea.records,
+        ).where(
+            VolunteerHoursArea.year == year,
+            VolunteerHoursArea.records > 0,
+            within(VolunteerHoursArea.area_code, area_code),
+            area_condition(VolunteerHoursArea.area_code, principal) if principal else true(),
         )
-        .group_by(VolunteerRegisterArea.area_code)
+        return registered, served
+
+    registered, served = (
+        build() if principal is not None else _STATEMENTS.get((on.year, year, area_code), build)
     )
     for village, n in (await session.execute(registered)).all():
         if n:
             slot(village)["volunteers_registered"] += n
-    served = select(
-        VolunteerHoursArea.area_code,
-        VolunteerHoursArea.volunteers,
-        VolunteerHoursArea.hours,
-        VolunteerHoursArea.records,
-    ).where(
-        VolunteerHoursArea.year == year,
-        VolunteerHoursArea.records > 0,
-        within(VolunteerHoursArea.area_code, area_code),
-        area_condition(VolunteerHoursArea.area_code, principal) if principal else true(),
-    )
     for village, volunteers, hours, records in (await session.execute(served)).all():
         township = slot(village)
         township["volunteers_with_hours"] += volunteers

@@ -3,11 +3,13 @@
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, func, literal, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode, IdNumber, Period
 from civil_welfare.funeral.models import FuneralWaiver, PublicCemetery
 from civil_welfare.funeral.schemas import (
@@ -95,6 +97,11 @@ class FuneralRepository:
 # --- totals (also what the yearly statistics read) -----------------------------------
 
 
+#: The summaries' statements for no ``visible`` (the statistics), built once per year
+#: and area (see Statements); a caller's own condition is built per call.
+_STATEMENTS = Statements()
+
+
 async def waiver_totals(
     session: AsyncSession,
     first: Period,
@@ -104,25 +111,38 @@ async def waiver_totals(
 ) -> WaiverTotals:
     """Cases and amounts of waivers approved from ``first`` to ``last`` (months included),
     in all, by township, by month and by family programme — one aggregate."""
-    township = func.left(FuneralWaiver.area_code, 9)
-    month = func.to_char(FuneralWaiver.approved_date, "YYYY-MM")
-    programme = FuneralWaiver.family_programme
-    zero = literal(Decimal("0.00"))
+
+    def build() -> Any:
+        township = func.left(FuneralWaiver.area_code, 9)
+        month = func.to_char(FuneralWaiver.approved_date, "YYYY-MM")
+        programme = FuneralWaiver.family_programme
+        zero = literal(Decimal("0.00"))
+        query = (
+            select(
+                func.grouping(township, month, programme).label("grouping"),
+                township.label("township"),
+                month.label("month"),
+                programme.label("programme"),
+                func.count().label("cases"),
+                func.coalesce(func.sum(FuneralWaiver.amount), zero).label("amount"),
+            )
+            .where(
+                approved_between(first, last),
+                visible if visible is not None else true(),
+                FuneralWaiver.area_code.startswith(area_code, autoescape=True)
+                if area_code
+                else true(),
+            )
+            .group_by(
+                func.grouping_sets(tuple_(), tuple_(township), tuple_(month), tuple_(programme))
+            )
+        )
+        return query
+
     query = (
-        select(
-            func.grouping(township, month, programme).label("grouping"),
-            township.label("township"),
-            month.label("month"),
-            programme.label("programme"),
-            func.count().label("cases"),
-            func.coalesce(func.sum(FuneralWaiver.amount), zero).label("amount"),
-        )
-        .where(
-            approved_between(first, last),
-            visible if visible is not None else true(),
-            FuneralWaiver.area_code.startswith(area_code, autoescape=True) if area_code else true(),
-        )
-        .group_by(func.grouping_sets(tuple_(), tuple_(township), tuple_(month), tuple_(programme)))
+        build()
+        if visible is not None
+        else _STATEMENTS.get(("waivers", first, last, area_code), build)
     )
     # grouping(township, month, programme) is a bit mask: 1 = programme rolled up, etc.
     all_rolled_up, by_township, by_month, by_programme = 0b111, 0b011, 0b101, 0b110
@@ -169,26 +189,33 @@ async def cemetery_stats(
     area_code: str | None = None,
 ) -> CemeteryStats:
     """Cemeteries standing at the end of ``year`` and those built in it, by township."""
-    township = func.left(PublicCemetery.area_code, 9)
-    built_in_year = PublicCemetery.year_built == year
-    zero = literal(0, Integer)
+
+    def build() -> Any:
+        township = func.left(PublicCemetery.area_code, 9)
+        built_in_year = PublicCemetery.year_built == year
+        zero = literal(0, Integer)
+        query = (
+            select(
+                func.grouping(township).label("all_townships"),
+                township.label("township"),
+                func.count().label("built"),
+                func.coalesce(func.count().filter(built_in_year), zero).label("built_in_year"),
+                func.coalesce(func.count().filter(PublicCemetery.pilot), zero).label("pilots"),
+            )
+            .where(
+                PublicCemetery.status.in_([s.value for s in BUILT_STATUSES]),
+                PublicCemetery.year_built <= year,
+                visible if visible is not None else true(),
+                PublicCemetery.area_code.startswith(area_code, autoescape=True)
+                if area_code
+                else true(),
+            )
+            .group_by(func.grouping_sets(tuple_(), tuple_(township)))
+        )
+        return query
+
     query = (
-        select(
-            func.grouping(township).label("all_townships"),
-            township.label("township"),
-            func.count().label("built"),
-            func.coalesce(func.count().filter(built_in_year), zero).label("built_in_year"),
-            func.coalesce(func.count().filter(PublicCemetery.pilot), zero).label("pilots"),
-        )
-        .where(
-            PublicCemetery.status.in_([s.value for s in BUILT_STATUSES]),
-            PublicCemetery.year_built <= year,
-            visible if visible is not None else true(),
-            PublicCemetery.area_code.startswith(area_code, autoescape=True)
-            if area_code
-            else true(),
-        )
-        .group_by(func.grouping_sets(tuple_(), tuple_(township)))
+        build() if visible is not None else _STATEMENTS.get(("cemeteries", year, area_code), build)
     )
     built, in_year, pilots = 0, 0, 0
     townships: list[TownshipCemeteries] = []

@@ -3,11 +3,13 @@
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, func, literal, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode, IdNumber
 from civil_welfare.institutions.models import (
     CareInstitution,
@@ -199,6 +201,11 @@ class InstitutionRepository:
 # --- summaries (also what the yearly statistics read) ------------------------------
 
 
+#: The summaries' statements for no ``visible`` (the statistics), built once per year
+#: and area (see Statements); a caller's own condition is built per call.
+_STATEMENTS = Statements()
+
+
 async def institution_summary(
     session: AsyncSession,
     visible: ColumnElement[bool] | None = None,
@@ -206,35 +213,40 @@ async def institution_summary(
 ) -> InstitutionSummary:
     """Institutions not closed, their beds, residents, staff and active ledger entries,
     in the city (or ``area_code``) and by township — one aggregate."""
-    ledger = (
-        select(
-            DisabledTekunResident.institution_id,
-            func.count().label("on_ledger"),
+
+    def build() -> Any:
+        ledger = (
+            select(
+                DisabledTekunResident.institution_id,
+                func.count().label("on_ledger"),
+            )
+            .where(DisabledTekunResident.left_date.is_(None))
+            .group_by(DisabledTekunResident.institution_id)
+            .subquery()
         )
-        .where(DisabledTekunResident.left_date.is_(None))
-        .group_by(DisabledTekunResident.institution_id)
-        .subquery()
-    )
-    township = func.left(CareInstitution.area_code, 9)
-    query = (
-        select(
-            func.grouping(township).label("all_townships"),
-            township.label("township"),
-            func.count().label("institutions"),
-            func.coalesce(func.sum(CareInstitution.capacity), 0).label("capacity"),
-            func.coalesce(func.sum(CareInstitution.residents_count), 0).label("residents"),
-            func.coalesce(func.sum(CareInstitution.staff_count), 0).label("staff"),
-            func.coalesce(func.sum(ledger.c.on_ledger), 0).label("on_ledger"),
+        township = func.left(CareInstitution.area_code, 9)
+        query = (
+            select(
+                func.grouping(township).label("all_townships"),
+                township.label("township"),
+                func.count().label("institutions"),
+                func.coalesce(func.sum(CareInstitution.capacity), 0).label("capacity"),
+                func.coalesce(func.sum(CareInstitution.residents_count), 0).label("residents"),
+                func.coalesce(func.sum(CareInstitution.staff_count), 0).label("staff"),
+                func.coalesce(func.sum(ledger.c.on_ledger), 0).label("on_ledger"),
+            )
+            .select_from(CareInstitution)
+            .outerjoin(ledger, ledger.c.institution_id == CareInstitution.id)
+            .where(
+                CareInstitution.status != InstitutionStatus.CLOSED.value,
+                visible if visible is not None else true(),
+                within(area_code),
+            )
+            .group_by(func.grouping_sets(tuple_(), tuple_(township)))
         )
-        .select_from(CareInstitution)
-        .outerjoin(ledger, ledger.c.institution_id == CareInstitution.id)
-        .where(
-            CareInstitution.status != InstitutionStatus.CLOSED.value,
-            visible if visible is not None else true(),
-            within(area_code),
-        )
-        .group_by(func.grouping_sets(tuple_(), tuple_(township)))
-    )
+        return query
+
+    query = build() if visible is not None else _STATEMENTS.get(("institutions", area_code), build)
     total: dict[str, int] = dict.fromkeys(
         ("institutions", "capacity", "residents", "staff", "disabled_tekun_residents"), 0
     )
@@ -263,41 +275,50 @@ async def closure_summary(
     """Institutions under closed management at some time in ``year``: the residents and
     staff inside in each institution's latest period of the year, infections of all its
     periods, in the city (or ``area_code``) and by township — one aggregate."""
-    periods = (
-        select(
-            ClosedManagementPeriod.institution_id,
-            func.left(CareInstitution.area_code, 9).label("township"),
-            ClosedManagementPeriod.residents_inside,
-            ClosedManagementPeriod.staff_inside,
-            ClosedManagementPeriod.infections,
-            func.row_number()
-            .over(
-                partition_by=ClosedManagementPeriod.institution_id,
-                order_by=ClosedManagementPeriod.start_date.desc(),
+
+    def build() -> Any:
+        periods = (
+            select(
+                ClosedManagementPeriod.institution_id,
+                func.left(CareInstitution.area_code, 9).label("township"),
+                ClosedManagementPeriod.residents_inside,
+                ClosedManagementPeriod.staff_inside,
+                ClosedManagementPeriod.infections,
+                func.row_number()
+                .over(
+                    partition_by=ClosedManagementPeriod.institution_id,
+                    order_by=ClosedManagementPeriod.start_date.desc(),
+                )
+                .label("latest_first"),
             )
-            .label("latest_first"),
+            .join(CareInstitution, CareInstitution.id == ClosedManagementPeriod.institution_id)
+            .where(
+                overlaps(date(year, 1, 1), date(year, 12, 31)),
+                visible if visible is not None else true(),
+                within(area_code),
+            )
+            .subquery()
         )
-        .join(CareInstitution, CareInstitution.id == ClosedManagementPeriod.institution_id)
-        .where(
-            overlaps(date(year, 1, 1), date(year, 12, 31)),
-            visible if visible is not None else true(),
-            within(area_code),
-        )
-        .subquery()
+        latest = periods.c.latest_first == 1
+        zero = literal(0, Integer)
+        query = select(
+            func.grouping(periods.c.township).label("all_townships"),
+            periods.c.township,
+            func.count(func.distinct(periods.c.institution_id)).label("institutions"),
+            func.count().label("periods"),
+            func.coalesce(func.sum(periods.c.residents_inside).filter(latest), zero).label(
+                "residents_inside"
+            ),
+            func.coalesce(func.sum(periods.c.staff_inside).filter(latest), zero).label(
+                "staff_inside"
+            ),
+            func.coalesce(func.sum(periods.c.infections), zero).label("infections"),
+        ).group_by(func.grouping_sets(tuple_(), tuple_(periods.c.township)))
+        return query
+
+    query = (
+        build() if visible is not None else _STATEMENTS.get(("closures", year, area_code), build)
     )
-    latest = periods.c.latest_first == 1
-    zero = literal(0, Integer)
-    query = select(
-        func.grouping(periods.c.township).label("all_townships"),
-        periods.c.township,
-        func.count(func.distinct(periods.c.institution_id)).label("institutions"),
-        func.count().label("periods"),
-        func.coalesce(func.sum(periods.c.residents_inside).filter(latest), zero).label(
-            "residents_inside"
-        ),
-        func.coalesce(func.sum(periods.c.staff_inside).filter(latest), zero).label("staff_inside"),
-        func.coalesce(func.sum(periods.c.infections), zero).label("infections"),
-    ).group_by(func.grouping_sets(tuple_(), tuple_(periods.c.township)))
     keys = ("institutions", "periods", "residents_inside", "staff_inside", "infections")
     total: dict[str, int] = dict.fromkeys(keys, 0)
     townships: list[TownshipClosures] = []

@@ -8,6 +8,7 @@ as parameters. A person gets exactly what ``parameter_value`` gives for their
 area: the latest year up to the one asked, then the most specific area.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +18,7 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from civil_shared.types import TIANMEN
+from civil_shared.types import TIANMEN, AreaCode
 from civil_welfare.parameters.keys import ParameterKey
 from civil_welfare.parameters.models import WelfareParameter
 from civil_welfare.parameters.service import parameter_value
@@ -33,6 +34,19 @@ class AreaValues:
     #: (area code prefix, values), the most specific area first.
     overrides: tuple[tuple[str, Values], ...]
     city: Values
+
+    @property
+    def fingerprint(self) -> tuple[Any, ...]:
+        """The values as a hashable key (a statement built from them is kept by it)."""
+
+        def items(values: Values) -> tuple[tuple[str, Decimal], ...]:
+            return tuple(sorted((str(k), v) for k, v in values.items()))
+
+        return (
+            self.year,
+            tuple((prefix, items(values)) for prefix, values in self.overrides),
+            items(self.city),
+        )
 
     def for_area(self, area_code: str) -> Values:
         """The values that apply to a person in ``area_code``."""
@@ -59,22 +73,39 @@ async def values_by_area(
     session: AsyncSession, keys: Sequence[ParameterKey], year: int
 ) -> AreaValues:
     """The values of ``keys`` for ``year`` in the city and in every area that sets any of
-    them; a 409 ``WELFARE_PARAMETER_MISSING`` when one is set nowhere (never guessed)."""
+    them; a 409 ``WELFARE_PARAMETER_MISSING`` when one is set nowhere (never guessed).
+
+    One statement reads every row of the keys up to ``year``; each area's value is then
+    ``parameter_value``'s rule applied to them (the latest year, then the most specific
+    area on the area's path).
+    """
     model = WelfareParameter
-    areas = (
-        await session.scalars(
-            select(model.area_code)
-            .distinct()
-            .where(
-                model.key.in_([k.value for k in keys]),
-                model.year <= year,
-                model.area_code != str(TIANMEN),
+    rows = (
+        await session.execute(
+            select(model.key, model.area_code, model.year, model.value).where(
+                model.key.in_([k.value for k in keys]), model.year <= year
             )
         )
     ).all()
+    city = str(TIANMEN)
+    # Per key, the rows by precedence: the latest year first, then the most specific area.
+    by_key: dict[str, list[Any]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.year, len(r.area_code)), reverse=True):
+        by_key[row.key].append(row)
+    areas = {row.area_code for row in rows if row.area_code != city}
 
     async def values(area: str) -> Values:
-        return {key: await parameter_value(session, key, year, area) for key in keys}
+        lineage = {str(a) for a in AreaCode(area).lineage}
+        found: dict[ParameterKey, Decimal] = {}
+        for key in keys:
+            applying = next((r for r in by_key[key.value] if r.area_code in lineage), None)
+            # None set: parameter_value raises the store's own 409 for it.
+            found[key] = (
+                applying.value
+                if applying is not None
+                else await parameter_value(session, key, year, area)
+            )
+        return found
 
     overrides = [(area, await values(area)) for area in sorted(areas, key=lambda a: (-len(a), a))]
-    return AreaValues(year=year, overrides=tuple(overrides), city=await values(str(TIANMEN)))
+    return AreaValues(year=year, overrides=tuple(overrides), city=await values(city))

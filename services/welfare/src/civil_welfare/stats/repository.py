@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import Period
 from civil_welfare.children.files.models import ChildFile
 from civil_welfare.children.files.schemas import ChildCategory, FileStatus
@@ -111,6 +112,14 @@ def _disability_grant_covering(month: str) -> ColumnElement[bool]:
     )
 
 
+#: Each statement below, built once per year, date, rule and area (see Statements).
+_STATEMENTS = Statements()
+
+
+def _fingerprint(rule: AreaValues | None) -> object:
+    return None if rule is None else rule.fingerprint
+
+
 @dataclass(frozen=True, slots=True)
 class Dated:
     """A statistics date and the left-behind rule of its year (None: not set)."""
@@ -129,6 +138,19 @@ class StatsRepository:
         without a rule), and the left-behind and the hardship children with a file open on
         the date (a child of both kinds in both); ``n`` on ``now``, ``previous`` on
         ``before``."""
+        key = (
+            "registers",
+            now.on,
+            _fingerprint(now.left_behind_rule),
+            before.on,
+            _fingerprint(before.left_behind_rule),
+            area_code,
+        )
+        query = _STATEMENTS.get(key, lambda: self._register_counts(now, before, area_code))
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _register_counts(now: Dated, before: Dated, area_code: str | None) -> Any:
         elder, f = LeftBehindElder, ChildFile
 
         def elder_on(dated: Dated) -> ColumnElement[bool]:
@@ -161,8 +183,7 @@ class StatsRepository:
                 (HARDSHIP_CHILDREN, (ChildCategory.HARDSHIP, ChildCategory.BOTH)),
             )
         ]
-        query = union_all(elders, *children)
-        return list((await self.session.execute(query)).all())
+        return union_all(elders, *children)
 
     async def subsidy_persons(
         self, now: Period, before: Period, area_code: str | None
@@ -171,6 +192,12 @@ class StatsRepository:
         persons whose entitlement covers ``now`` (``n``) and ``before`` (``previous``), by
         each register's own rule of months and status (the amounts play no part: a count
         needs no parameter)."""
+        key = ("persons", now, before, area_code)
+        query = _STATEMENTS.get(key, lambda: self._subsidy_persons(now, before, area_code))
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _subsidy_persons(now: Period, before: Period, area_code: str | None) -> Any:
         high_age, hard_up = HighAgeAllowance, HardUpElderSubsidy
         support, grant, person = ChildSupportCase, DisabilitySubsidyGrant, DisabledPerson
         parts: list[Any] = [
@@ -228,15 +255,20 @@ class StatsRepository:
                     within(person.area_code, area_code),
                 )
             )
-        return list((await self.session.execute(union_all(*parts))).all())
+        return union_all(*parts)
 
     async def paid(self, year: int, area_code: str | None) -> list[Any]:
         """``(year, subsidy, township, amount, person_months)``: the lines of the paid runs
         of ``year`` and the year before, by year and the village each line was paid in."""
+        query = _STATEMENTS.get(("paid", year, area_code), lambda: self._paid(year, area_code))
+        return list((await self.session.execute(query)).all())
+
+    @staticmethod
+    def _paid(year: int, area_code: str | None) -> Any:
         run, line = DisbursementRun, DisbursementLine
         where = township(line.area_code)
         run_year = func.left(run.period, 4)
-        query = (
+        return (
             select(
                 run_year.label("year"),
                 run.programme.label("subsidy"),
@@ -252,4 +284,3 @@ class StatsRepository:
             )
             .group_by(run_year, run.programme, where)
         )
-        return list((await self.session.execute(query)).all())

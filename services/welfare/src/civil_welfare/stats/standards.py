@@ -2,12 +2,14 @@
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Integer, column, func, select, values
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.contracts.welfare import StandardFigure
+from civil_shared.runtime.statements import Statements
 from civil_shared.types import AreaCode
 from civil_welfare.children.orphans.standards import growth_pct
 from civil_welfare.parameters.keys import ParameterKey
@@ -26,6 +28,9 @@ STANDARD_KEYS: tuple[ParameterKey, ...] = (
     ParameterKey.HARD_UP_DISABLED_ELDERLY_SUBSIDY,
 )
 
+#: The statement of each years and area asked, built once (see Statements).
+_STATEMENTS = Statements()
+
 
 async def values_in_years(
     session: AsyncSession, years: Sequence[int], area_code: str
@@ -36,19 +41,23 @@ async def values_in_years(
     The parameter store's own rule (the latest year up to the year asked, then the most
     specific area on the code's path), for every key and year in one statement.
     """
-    p = WelfareParameter
-    wanted = values(column("year", Integer), name="wanted").data([(y,) for y in years])
-    query = (
-        select(p.key, wanted.c.year, p.value)
-        .select_from(p)
-        .join(wanted, p.year <= wanted.c.year)
-        .where(
-            p.key.in_([k.value for k in STANDARD_KEYS]),
-            p.area_code.in_([str(a) for a in AreaCode(area_code).lineage]),
+
+    def build() -> Any:
+        p = WelfareParameter
+        wanted = values(column("year", Integer), name="wanted").data([(y,) for y in years])
+        return (
+            select(p.key, wanted.c.year, p.value)
+            .select_from(p)
+            .join(wanted, p.year <= wanted.c.year)
+            .where(
+                p.key.in_([k.value for k in STANDARD_KEYS]),
+                p.area_code.in_([str(a) for a in AreaCode(area_code).lineage]),
+            )
+            .ext(distinct_on(p.key, wanted.c.year))
+            .order_by(p.key, wanted.c.year, p.year.desc(), func.length(p.area_code).desc())
         )
-        .ext(distinct_on(p.key, wanted.c.year))
-        .order_by(p.key, wanted.c.year, p.year.desc(), func.length(p.area_code).desc())
-    )
+
+    query = _STATEMENTS.get((tuple(years), area_code), build)
     return {(row.key, row.year): row.value for row in await session.execute(query)}
 
 

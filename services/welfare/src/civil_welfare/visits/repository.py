@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_shared.auth import Principal
 from civil_shared.runtime.database import count_rows
 from civil_shared.runtime.scoping import area_condition
+from civil_shared.runtime.statements import Statements
 from civil_welfare.children.files.models import ChildFile
 from civil_welfare.children.files.schemas import FileStatus
 from civil_welfare.children.majority import ADULT_AGE
@@ -54,6 +55,10 @@ from civil_welfare.visits.subjects import local_date_sql
 from civil_welfare.workforce.models import ChildWelfareWorker
 
 E, F, W, V = LeftBehindElder, ChildFile, ChildWelfareWorker, Visit
+
+#: The summary's statements for no principal (the statistics), built once per dates,
+#: area and intervals (see Statements); a principal's are built per call.
+_STATEMENTS = Statements()
 
 
 def township(column: Any) -> ColumnElement[str]:
@@ -336,29 +341,50 @@ class VisitRepository:
     ) -> list[Any]:
         """``(township, elderly, children)``: visits made from ``first`` to ``last``, by the
         township where they were made."""
-        where = township(V.area_code)
-        visible = true() if principal is None else area_condition(V.area_code, principal)
-        query = (
-            select(
-                where.label("township"),
-                func.count().filter(V.elder_id.is_not(None)).label("elderly"),
-                func.count().filter(V.child_file_id.is_not(None)).label("children"),
+
+        def build() -> Any:
+            where = township(V.area_code)
+            visible = true() if principal is None else area_condition(V.area_code, principal)
+            return (
+                select(
+                    where.label("township"),
+                    func.count().filter(V.elder_id.is_not(None)).label("elderly"),
+                    func.count().filter(V.child_file_id.is_not(None)).label("children"),
+                )
+                .where(V.visit_date >= first, V.visit_date <= last, visible)
+                .where(prefix(V.area_code, area_code))
+                .group_by(where)
             )
-            .where(V.visit_date >= first, V.visit_date <= last, visible)
-            .where(prefix(V.area_code, area_code))
-            .group_by(where)
-        )
+
+        key = ("made", first, last, area_code)
+        query = build() if principal is not None else _STATEMENTS.get(key, build)
         return list((await self.session.execute(query)).all())
 
     async def round_counts(self, f: RoundFilter, intervals: AreaValues | None) -> list[Any]:
         """``(township, subject_kind, subjects, overdue)`` on ``f.on`` (overdue 0 without
         intervals: the caller reports it as unknown)."""
-        r = round_rows(f, intervals)
-        where = township(r.c.area_code)
-        query = select(
-            where.label("township"),
-            r.c.subject_kind,
-            func.count().label("subjects"),
-            func.count().filter(r.c.due_date < f.on).label("overdue"),
-        ).group_by(where, r.c.subject_kind)
+
+        def build() -> Select[Any]:
+            r = round_rows(f, intervals)
+            where = township(r.c.area_code)
+            return select(
+                where.label("township"),
+                r.c.subject_kind,
+                func.count().label("subjects"),
+                func.count().filter(r.c.due_date < f.on).label("overdue"),
+            ).group_by(where, r.c.subject_kind)
+
+        if f.principal is not None:
+            query = build()
+        else:
+            key = (
+                "round",
+                f.on,
+                f.subject_kind,
+                f.area_code,
+                f.worker_username,
+                f.director_id,
+                None if intervals is None else intervals.fingerprint,
+            )
+            query = _STATEMENTS.get(key, build)
         return list((await self.session.execute(query)).all())

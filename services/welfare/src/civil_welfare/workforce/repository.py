@@ -3,11 +3,13 @@
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.runtime.database import count_rows
+from civil_shared.runtime.statements import Statements
 from civil_welfare.workforce.models import ChildWelfareWorker, WorkerTraining
 from civil_welfare.workforce.schemas import WorkerRole, WorkerStatus
 
@@ -94,6 +96,10 @@ class WorkerRepository:
         await self.session.flush()
 
 
+#: The counts' statement, built once per year, date and area (see Statements).
+_STATEMENTS = Statements()
+
+
 async def workforce_counts(
     session: AsyncSession, year: int, area_code: str | None = None, on: date | None = None
 ) -> list[tuple[str, str, int, int]]:
@@ -104,18 +110,22 @@ async def workforce_counts(
     set-based, one query.
     """
     year_end = on or date(year, 12, 31)
-    township = func.left(W.area_code, 9).label("township")
-    trained = func.count().filter(trained_in(year)).label("trained")
-    conditions: list[ColumnElement[bool]] = [
-        W.appointed_date <= year_end,
-        (W.left_date.is_(None)) | (W.left_date > year_end),
-    ]
-    if area_code:
-        conditions.append(W.area_code.startswith(area_code, autoescape=True))
-    rows = await session.execute(
-        select(township, W.role, func.count().label("active"), trained)
-        .where(*conditions)
-        .group_by(township, W.role)
-        .order_by(township, W.role)
-    )
+
+    def build() -> Select[Any]:
+        township = func.left(W.area_code, 9).label("township")
+        trained = func.count().filter(trained_in(year)).label("trained")
+        conditions: list[ColumnElement[bool]] = [
+            W.appointed_date <= year_end,
+            (W.left_date.is_(None)) | (W.left_date > year_end),
+        ]
+        if area_code:
+            conditions.append(W.area_code.startswith(area_code, autoescape=True))
+        return (
+            select(township, W.role, func.count().label("active"), trained)
+            .where(*conditions)
+            .group_by(township, W.role)
+            .order_by(township, W.role)
+        )
+
+    rows = await session.execute(_STATEMENTS.get((year, year_end, area_code), build))
     return [(r.township, r.role, r.active, r.trained) for r in rows]
