@@ -3,6 +3,7 @@ every row checked as the single-record API checks it, all or nothing with a per-
 report, scoped to the caller's areas, loaded by COPY and audited."""
 
 import csv
+import dataclasses
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -15,9 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_cli.pytest_plugin import Tokens
+from civil_shared.auth import Principal, Role
+from civil_shared.errors import Conflict
+from civil_shared.runtime.imports import Upload
 from civil_shared.testing.factories import make_id_number
 from civil_welfare.children.files.models import ChildFile
 from civil_welfare.db import AuditEvent
+from civil_welfare.disability.importer import disabled_person_import
 from civil_welfare.disability.models import DisabledPerson
 from civil_welfare.elderly.models import LeftBehindElder, LeftBehindElderChild
 from civil_welfare.elderly.qualification import add_months
@@ -342,6 +347,35 @@ async def test_disabled_persons_load_without_subsidies(
     assert one["active_subsidies"] == []
     two = await read_back(client, tokens, DISABLED, second)
     assert (two["category"], two["grade"]) == ("intellectual", 3)
+
+
+async def test_a_person_registered_while_the_file_was_checked_is_a_409_with_nothing_written(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    taken, other = born(1961, 7), born(1962, 7)
+    first = await upload(
+        client, DISABLED, city(tokens), csv_bytes(DISABLED_HEADER, [disabled_row(taken)]), "a.csv"
+    )
+    assert first.status_code == 201, first.text
+    before = await counts(session)
+
+    async def nobody(session: AsyncSession, keys: list[str]) -> set[str]:
+        return set()
+
+    # As if ``taken`` were registered by someone else after the file's keys were looked
+    # up: the COPY meets the unique key.
+    racing = dataclasses.replace(disabled_person_import, registered=nobody)
+    content = csv_bytes(DISABLED_HEADER, [disabled_row(other), disabled_row(taken)])
+    with pytest.raises(Conflict) as raised:
+        await racing.run(
+            session,
+            Upload("b.csv", content),
+            Principal(sub="city-officer", roles=frozenset({Role.CITY_OFFICER})),
+        )
+
+    assert raised.value.code == "WELFARE_DISABLED_PERSON_IMPORT_CONFLICT"
+    assert raised.value.detail == "导入期间有记录被他人登记，未导入任何数据，请重新导入"
+    assert await counts(session) == before
 
 
 async def test_templates_carry_the_chinese_headers(

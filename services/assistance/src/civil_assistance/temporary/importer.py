@@ -32,7 +32,6 @@ from civil_assistance.temporary.schemas import (
     TemporaryStatus,
 )
 from civil_shared.auth import Principal, Role
-from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.imports import (
     Column,
     ColumnSet,
@@ -49,6 +48,7 @@ from civil_shared.runtime.imports import (
     copy_records,
     id_number_text,
     open_sheet,
+    record_import,
     yes_no,
 )
 from civil_shared.runtime.imports.cells import message
@@ -539,19 +539,14 @@ class TemporaryCaseImport:
             await session.execute(_INSERT, {"actor": principal.sub})
             # Dropped now, not only at commit: a test's commit is a savepoint's release.
             await session.execute(text("DROP TABLE temporary_case_staging"))
-            await record_event(
+            await record_import(
                 session,
                 AuditEvent,
-                action=AuditAction.BULK,
                 entity=TemporaryCase.__tablename__,
-                new_values={
-                    "source": "import",
-                    "rows": len(checked.records),
-                    "by_status": dict(sorted(checked.statuses.items())),
-                    "filename": upload.filename,
-                    "format": table.format,
-                    "encoding": table.encoding,
-                },
+                upload=upload,
+                table=table,
+                rows=len(checked.records),
+                by_status=dict(sorted(checked.statuses.items())),
             )
         return ImportResult(rows=len(checked.records), format=table.format, encoding=table.encoding)
 

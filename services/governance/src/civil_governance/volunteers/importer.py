@@ -33,7 +33,6 @@ from civil_governance.volunteers.schemas import ServiceImportResult
 from civil_governance.volunteers.workdays import WorkingCalendar, local_date, now
 from civil_shared.auth import Principal
 from civil_shared.errors import Conflict
-from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports import (
     Column,
@@ -45,6 +44,7 @@ from civil_shared.runtime.imports import (
     all_or_nothing,
     copy_records,
     open_sheet,
+    record_import,
 )
 from civil_shared.runtime.imports.reading import Table
 from civil_shared.types import IdNumber, canonical_id_number
@@ -478,26 +478,23 @@ class ServiceRecordImport:
             await self._add_totals(session, load)
             hours = Decimal(load.hundredths).scaleb(-2).quantize(_CENT)
             counts = {
-                "rows": load.rows,
                 "late": load.late,
                 "hours": hours,
                 "volunteers": load.volunteers_used,
                 "activities": load.activities_used,
             }
-            await record_event(
+            await record_import(
                 session,
                 AuditEvent,
-                action=AuditAction.BULK,
                 entity=TABLE,
-                new_values={
-                    **counts,
-                    "source": "import",
-                    "filename": upload.filename,
-                    "format": table.format,
-                    "encoding": table.encoding,
-                },
+                upload=upload,
+                table=table,
+                rows=load.rows,
+                **counts,
             )
-        return ServiceImportResult(**counts, format=table.format, encoding=table.encoding)
+        return ServiceImportResult(
+            rows=load.rows, **counts, format=table.format, encoding=table.encoding
+        )
 
     def _open(self, upload: Upload) -> tuple[Sheet, _Parser]:
         # The parser reads the rows itself, a chunk at a time, without a dict a row.

@@ -31,7 +31,6 @@ from civil_shared.clients.assistance import AssistanceClient
 from civil_shared.contracts.assistance import PersonStatus
 from civil_shared.contracts.person_statuses import MAX_PERSONS
 from civil_shared.errors import Unprocessable
-from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.imports import (
     Column,
     ColumnSet,
@@ -42,6 +41,7 @@ from civil_shared.runtime.imports import (
     copy_records,
     id_number_text,
     open_sheet,
+    record_import,
 )
 from civil_shared.types import DisabilityCategory, IdNumber, Period
 from civil_welfare.children.support.models import ChildSupportCase
@@ -390,20 +390,15 @@ class DecisionImport:
             PREFIX,
             "导入期间有人员的补贴被他人审核同意，未导入任何数据，请重新导入",
         ):
-            await record_event(
+            await record_import(
                 session,
                 AuditEvent,
-                action=AuditAction.BULK,
                 entity=DisabilitySubsidyApplication.__tablename__,
-                new_values={
-                    "source": "import",
-                    "rows": len(applications),
-                    "filename": upload.filename,
-                    "format": table.format,
-                    "encoding": table.encoding,
-                    "decided_on": today.isoformat(),
-                    "granted": {s.value: n for s, n in granted.items()},
-                },
+                upload=upload,
+                table=table,
+                rows=len(applications),
+                decided_on=today.isoformat(),
+                granted={s.value: n for s, n in granted.items()},
             )
             # Grants before the decisions that name them, applications before theirs.
             await copy_records(session, DisabilitySubsidyGrant.__tablename__, GRANT_COLUMNS, grants)

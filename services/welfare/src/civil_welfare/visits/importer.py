@@ -25,7 +25,6 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.auth import Principal
-from civil_shared.runtime.audit import AuditAction, record_event
 from civil_shared.runtime.imports import (
     Column,
     ColumnSet,
@@ -42,6 +41,7 @@ from civil_shared.runtime.imports import (
     copy_records,
     id_number_text,
     open_sheet,
+    record_import,
 )
 from civil_shared.types import IdNumber
 from civil_welfare.children.majority import eighteenth_birthday, is_minor_on
@@ -360,19 +360,14 @@ class VisitImport:
             await session.execute(_INSERT)
             # Dropped now, not only at commit: a test's commit is a savepoint's release.
             await session.execute(text(f"DROP TABLE {STAGING}"))
-            await record_event(
+            await record_import(
                 session,
                 AuditEvent,
-                action=AuditAction.BULK,
                 entity=Visit.__tablename__,
-                new_values={
-                    "source": "import",
-                    "rows": len(checked.records),
-                    "by_subject_kind": dict(sorted(checked.kinds.items())),
-                    "filename": upload.filename,
-                    "format": table.format,
-                    "encoding": table.encoding,
-                },
+                upload=upload,
+                table=table,
+                rows=len(checked.records),
+                by_subject_kind=dict(sorted(checked.kinds.items())),
             )
         return ImportResult(rows=len(checked.records), format=table.format, encoding=table.encoding)
 

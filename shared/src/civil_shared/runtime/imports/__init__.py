@@ -37,7 +37,13 @@ from civil_shared.runtime.imports.routes import (
     add_template_route,
     upload_body,
 )
-from civil_shared.runtime.imports.sheet import Sheet, all_or_nothing, open_sheet, unique_violation
+from civil_shared.runtime.imports.sheet import (
+    Sheet,
+    all_or_nothing,
+    open_sheet,
+    record_import,
+    unique_violation,
+)
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -68,6 +74,7 @@ __all__ = [
     "open_sheet",
     "read_header",
     "receive_upload",
+    "record_import",
     "registered_in",
     "unique_violation",
     "upload_body",

@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from civil_shared.auth import Principal
-from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
+from civil_shared.runtime.audit import AuditEventMixin
 from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.reading import FileFormat, Table, Upload
 from civil_shared.runtime.imports.report import Location, Problems
-from civil_shared.runtime.imports.sheet import all_or_nothing, open_sheet
+from civil_shared.runtime.imports.sheet import all_or_nothing, open_sheet, record_import
 
 R = TypeVar("R")
 
@@ -135,19 +135,14 @@ class RegisterImport(Generic[R]):
             session, self.prefix, "导入期间有记录被他人登记，未导入任何数据，请重新导入"
         ):
             # Recorded first: it also opens the transaction the COPY must run in.
-            await record_event(
+            await record_import(
                 session,
                 self.audit_model,
-                action=AuditAction.BULK,
                 entity=self.table,
-                new_values={
-                    "source": "import",
-                    "rows": len(records),
-                    "filename": upload.filename,
-                    "format": table.format,
-                    "encoding": table.encoding,
-                    **{f"{dependent.table}_rows": len(rows) for dependent, rows in dependents},
-                },
+                upload=upload,
+                table=table,
+                rows=len(records),
+                **{f"{dependent.table}_rows": len(rows) for dependent, rows in dependents},
             )
             await copy_records(session, self.table, self.record_columns, records)
             for dependent, rows in dependents:

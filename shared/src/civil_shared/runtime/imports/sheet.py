@@ -1,4 +1,4 @@
-"""An import file opened for checking, and the transaction its rows are written in.
+"""An import file opened for checking, the transaction its rows are written in, its audit.
 
 Every import reads its file the same way (the header row mapped, a bad header the
 422 report at once, blank lines skipped, a file of no data rows a 422) and writes
@@ -8,10 +8,12 @@ all or nothing; what it checks and writes in between is its own.
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.errors import Conflict, Unprocessable
+from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
 from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.header import read_header
@@ -89,3 +91,31 @@ async def all_or_nothing(
             raise Conflict(conflict, code=f"{prefix}_IMPORT_CONFLICT") from exc
         raise
     await session.commit()
+
+
+async def record_import(
+    session: AsyncSession,
+    audit_model: type[AuditEventMixin],
+    *,
+    entity: str,
+    upload: Upload,
+    table: Table,
+    rows: int,
+    **counts: Any,
+) -> None:
+    """The import's audit event (a bulk write): the file as read, the rows written into
+    ``entity`` and the import's own ``counts`` (by status, say)."""
+    await record_event(
+        session,
+        audit_model,
+        action=AuditAction.BULK,
+        entity=entity,
+        new_values={
+            "source": "import",
+            "rows": rows,
+            **counts,
+            "filename": upload.filename,
+            "format": table.format,
+            "encoding": table.encoding,
+        },
+    )
