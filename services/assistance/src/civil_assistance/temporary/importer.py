@@ -40,12 +40,12 @@ from civil_shared.runtime.imports import (
     RowError,
     RowIds,
     Sheet,
+    Staging,
     Upload,
     a_date,
     all_or_nothing,
     allowed_labels,
     choice,
-    copy_records,
     id_number_text,
     open_sheet,
     record_import,
@@ -55,7 +55,6 @@ from civil_shared.runtime.imports.cells import message
 from civil_shared.types import to_fen
 
 PREFIX: Final = "ASSISTANCE_TEMPORARY"
-STAGING: Final = "temporary_case_staging"  # the name the SQL below uses
 #: The bureau's day: a decision or payment dated in the register happened in China.
 TIMEZONE: Final = "Asia/Shanghai"
 
@@ -139,7 +138,7 @@ class CaseCells(BaseModel):
     paid_date: Annotated[date | None, BeforeValidator(a_date)] = None
 
 
-STAGING_COLUMNS: Final = (
+_STAGING_COLUMNS: Final = (
     "row_number",
     "id",
     "id_number",
@@ -163,8 +162,10 @@ STAGING_COLUMNS: Final = (
     "paid_date",
 )
 
-_CREATE_STAGING = text(
-    """
+STAGING: Final = Staging(
+    "temporary_case_staging",  # the name the SQL below uses
+    text(
+        """
     CREATE TEMPORARY TABLE temporary_case_staging (
         row_number integer PRIMARY KEY,
         id uuid NOT NULL,
@@ -192,6 +193,8 @@ _CREATE_STAGING = text(
         township_limit_multiple numeric(8, 4)
     ) ON COMMIT DROP
     """
+    ),
+    _STAGING_COLUMNS,
 )
 
 # The policy of each (year, area) in the file, once: the urban dibao standard of the
@@ -530,15 +533,13 @@ class TemporaryCaseImport:
         async with all_or_nothing(
             session, PREFIX, "导入期间有案件被他人受理，未导入任何数据，请重新导入"
         ):
-            await session.execute(_CREATE_STAGING)  # also opens the COPY's transaction
-            await copy_records(session, STAGING, STAGING_COLUMNS, checked.records)
+            await STAGING.fill(session, checked.records)
             await session.execute(_RESOLVE_POLICY)
             await _set_problems(session, problems, principal)
             if problems.count:
                 raise sheet.failure()
             await session.execute(_INSERT, {"actor": principal.sub})
-            # Dropped now, not only at commit: a test's commit is a savepoint's release.
-            await session.execute(text("DROP TABLE temporary_case_staging"))
+            await STAGING.drop(session)
             await record_import(
                 session,
                 AuditEvent,

@@ -10,6 +10,7 @@ from civil_shared.runtime.database import SessionDep
 from civil_shared.runtime.idempotency import Idempotency, IdempotencyKeyHeader
 from civil_shared.runtime.imports import (
     MAX_UPLOAD_BYTES,
+    UPLOAD_PROBLEMS,
     ImportReport,
     add_import_routes,
     add_template_route,
@@ -330,8 +331,7 @@ add_import_routes(
     openapi_extra=upload_body("CSV（UTF-8 或 GBK）或 XLSX，每行一人"),
     responses={
         **OUTSIDE,
-        413: {"model": Problem, "description": "文件过大"},
-        415: {"model": Problem, "description": "不是 multipart/form-data 上传"},
+        **UPLOAD_PROBLEMS,
         422: {"model": ImportReport, "description": "文件有错误或有人不符合条件，未作任何决定"},
         409: {"model": Problem, "description": "政策参数未设定，或导入期间有人被他人审核同意"},
         503: {"model": Problem, "description": "救助服务无法答复，未作任何决定"},

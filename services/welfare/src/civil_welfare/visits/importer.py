@@ -33,12 +33,12 @@ from civil_shared.runtime.imports import (
     Problems,
     RowError,
     Sheet,
+    Staging,
     Upload,
     a_date,
     all_or_nothing,
     allowed_labels,
     choice,
-    copy_records,
     id_number_text,
     open_sheet,
     record_import,
@@ -51,7 +51,6 @@ from civil_welfare.visits.schemas import FollowUpIn, SubjectKind, VisitCreate, V
 from civil_welfare.visits.subjects import utc_offset
 
 PREFIX: Final = "WELFARE_VISIT"
-STAGING: Final = "visit_staging"
 
 SUBJECT_LABELS: Final = {SubjectKind.ELDERLY: "留守老人", SubjectKind.CHILD: "儿童"}
 KIND_LABELS: Final = {
@@ -120,7 +119,7 @@ class VisitCells(BaseModel):
     follow_up_due_date: Annotated[date | None, BeforeValidator(_optional_date)] = None
 
 
-STAGING_COLUMNS: Final = (
+_STAGING_COLUMNS: Final = (
     "row_number",
     "subject_kind",
     "id_number",
@@ -133,9 +132,11 @@ STAGING_COLUMNS: Final = (
     "follow_up_due_date",
 )
 
-_CREATE_STAGING = text(
-    f"""
-    CREATE TEMPORARY TABLE {STAGING} (
+STAGING: Final = Staging(
+    "visit_staging",  # the name the SQL below uses
+    text(
+        """
+    CREATE TEMPORARY TABLE visit_staging (
         row_number integer PRIMARY KEY,
         subject_kind varchar(10) NOT NULL,
         id_number varchar(18) NOT NULL,
@@ -154,6 +155,8 @@ _CREATE_STAGING = text(
         ended_date date
     ) ON COMMIT DROP
     """
+    ),
+    _STAGING_COLUMNS,
 )
 
 # Each row's subject as the single-visit API sees it: the elder's registration date,
@@ -350,16 +353,14 @@ class VisitImport:
         if problems.count:
             raise sheet.failure()
         async with all_or_nothing(session, PREFIX):
-            await session.execute(_CREATE_STAGING)  # also opens the COPY's transaction
-            await copy_records(session, STAGING, STAGING_COLUMNS, checked.records)
+            await STAGING.fill(session, checked.records)
             await session.execute(_FIND_ELDERS)
             await session.execute(_FIND_CHILDREN, {"utc_offset": utc_offset()})
             await _set_problems(session, problems, principal)
             if problems.count:
                 raise sheet.failure()
             await session.execute(_INSERT)
-            # Dropped now, not only at commit: a test's commit is a savepoint's release.
-            await session.execute(text(f"DROP TABLE {STAGING}"))
+            await STAGING.drop(session)
             await record_import(
                 session,
                 AuditEvent,

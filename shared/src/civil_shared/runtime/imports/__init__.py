@@ -32,6 +32,7 @@ from civil_shared.runtime.imports.register import (
 )
 from civil_shared.runtime.imports.report import ImportProblem, ImportReport, Location, Problems
 from civil_shared.runtime.imports.routes import (
+    UPLOAD_PROBLEMS,
     Importer,
     add_import_routes,
     add_template_route,
@@ -39,6 +40,7 @@ from civil_shared.runtime.imports.routes import (
 )
 from civil_shared.runtime.imports.sheet import (
     Sheet,
+    Staging,
     all_or_nothing,
     open_sheet,
     record_import,
@@ -47,6 +49,7 @@ from civil_shared.runtime.imports.sheet import (
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
+    "UPLOAD_PROBLEMS",
     "Checked",
     "Column",
     "ColumnSet",
@@ -61,6 +64,7 @@ __all__ = [
     "RowError",
     "RowIds",
     "Sheet",
+    "Staging",
     "Upload",
     "a_date",
     "add_import_routes",

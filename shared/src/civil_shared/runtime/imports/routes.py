@@ -1,6 +1,6 @@
 """The upload and template routes of a register's import."""
 
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Final, Literal, Protocol
 
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,13 @@ class Importer(Protocol):
     async def run(
         self, session: AsyncSession, upload: Upload, principal: Principal
     ) -> ImportResult: ...
+
+
+#: What any upload route may answer before it reads the file (its own answers besides).
+UPLOAD_PROBLEMS: Final[dict[int | str, dict[str, Any]]] = {
+    413: {"model": Problem, "description": "文件过大"},
+    415: {"model": Problem, "description": "不是 multipart/form-data 上传"},
+}
 
 
 def upload_body(description: str) -> dict[str, Any]:
@@ -90,8 +97,7 @@ def add_import_routes(
         ),
         openapi_extra=upload_body("CSV（UTF-8 或 GBK）或 XLSX，每行一条记录"),
         responses={
-            413: {"model": Problem, "description": "文件过大"},
-            415: {"model": Problem, "description": "不是 multipart/form-data 上传"},
+            **UPLOAD_PROBLEMS,
             422: {"model": ImportReport, "description": "文件有错误，未导入任何数据"},
             409: {"model": Problem, "description": "导入期间有记录被他人登记"},
         },

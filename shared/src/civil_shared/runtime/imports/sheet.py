@@ -5,17 +5,19 @@ Every import reads its file the same way (the header row mapped, a bad header th
 all or nothing; what it checks and writes in between is its own.
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.errors import Conflict, Unprocessable
 from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
 from civil_shared.runtime.database import UNIQUE_VIOLATION
 from civil_shared.runtime.imports.columns import ColumnSet
+from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.header import read_header
 from civil_shared.runtime.imports.reading import Table, Upload, read_table
 from civil_shared.runtime.imports.report import Problems
@@ -119,3 +121,23 @@ async def record_import(
             "encoding": table.encoding,
         },
     )
+
+
+@dataclass(frozen=True)
+class Staging:
+    """A temporary table the checked rows are COPYed into, for the checks that need
+    the database (set-based, a statement for all rows) and one ``INSERT ... SELECT``."""
+
+    table: str  # the name the import's SQL uses
+    create: TextClause  # CREATE TEMPORARY TABLE {table} (...) ON COMMIT DROP
+    columns: Sequence[str]  # the COPY's, in the order of the records
+
+    async def fill(self, session: AsyncSession, records: Iterable[Sequence[Any]]) -> None:
+        """Creates the table (the first statement: it opens the COPY's transaction) and
+        COPYs ``records`` into it."""
+        await session.execute(self.create)
+        await copy_records(session, self.table, self.columns, records)
+
+    async def drop(self, session: AsyncSession) -> None:
+        # Dropped now, not only at commit: a test's commit is a savepoint's release.
+        await session.execute(text(f"DROP TABLE {self.table}"))
