@@ -21,7 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from civil_shared.types import TIANMEN, AreaCode
 from civil_welfare.parameters.keys import ParameterKey
 from civil_welfare.parameters.models import WelfareParameter
-from civil_welfare.parameters.service import parameter_value
+from civil_welfare.parameters.service import store
 
 Values = Mapping[ParameterKey, Decimal]
 
@@ -94,18 +94,15 @@ async def values_by_area(
         by_key[row.key].append(row)
     areas = {row.area_code for row in rows if row.area_code != city}
 
-    async def values(area: str) -> Values:
+    def values(area: str) -> Values:
         lineage = {str(a) for a in AreaCode(area).lineage}
         found: dict[ParameterKey, Decimal] = {}
         for key in keys:
             applying = next((r for r in by_key[key.value] if r.area_code in lineage), None)
-            # None set: parameter_value raises the store's own 409 for it.
-            found[key] = (
-                applying.value
-                if applying is not None
-                else await parameter_value(session, key, year, area)
-            )
+            if applying is None:  # parameter_value's own 409
+                raise store.missing(key, year, area)
+            found[key] = applying.value
         return found
 
-    overrides = [(area, await values(area)) for area in sorted(areas, key=lambda a: (-len(a), a))]
-    return AreaValues(year=year, overrides=tuple(overrides), city=await values(city))
+    overrides = [(area, values(area)) for area in sorted(areas, key=lambda a: (-len(a), a))]
+    return AreaValues(year=year, overrides=tuple(overrides), city=values(city))

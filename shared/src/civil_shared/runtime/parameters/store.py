@@ -56,15 +56,20 @@ class ParameterStore(Generic[K]):
         """
         found = await self.find(session, key, year, area_code)
         if found is None:
-            raise Conflict(
-                f"政策参数“{key.label}”（{key.value}）在 {year} 年度及以前均未设定"
-                f"（区域 {area_code}），请先设定该参数",
-                code=f"{self.code_prefix}_PARAMETER_MISSING",
-                key=key.value,
-                year=year,
-                area_code=area_code,
-            )
+            raise self.missing(key, year, area_code)
         return found.value
+
+    def missing(self, key: K, year: int, area_code: str) -> Conflict:
+        """The 409 of :meth:`value` when ``key`` is set for no year up to ``year`` on
+        ``area_code``'s path (for a caller that has read the rows itself)."""
+        return Conflict(
+            f"政策参数“{key.label}”（{key.value}）在 {year} 年度及以前均未设定"
+            f"（区域 {area_code}），请先设定该参数",
+            code=f"{self.code_prefix}_PARAMETER_MISSING",
+            key=key.value,
+            year=year,
+            area_code=area_code,
+        )
 
     # --- the API's use cases ------------------------------------------------------
 
