@@ -91,6 +91,20 @@ async def test_bad_records_are_422(
     assert problem in response.text
 
 
+async def test_a_date_in_the_body_is_written_yyyy_mm_dd(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    for written in (0, "20201220", "2020-12-20T00:00:00"):
+        response = await record(client, tokens, rescue(found_date=written))
+        assert response.status_code == 422, (written, response.text)  # 0 was 1970-01-01
+        (problem,) = response.json()["errors"]
+        assert problem["field"] == "found_date"
+        assert "YYYY-MM-DD" in problem["message"]
+    accepted = await record(client, tokens, rescue(found_date="2020-12-20"))
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["found_date"] == "2020-12-20"
+
+
 async def test_records_are_listed_by_year(client: httpx.AsyncClient, tokens: Tokens) -> None:
     first_day = await record(client, tokens, rescue(found_date="2020-01-01"))
     last_day = await record(client, tokens, rescue(found_date="2020-12-31"))

@@ -73,6 +73,20 @@ async def test_invalid_batches_are_refused(
     assert response.json()["code"] == code
 
 
+async def test_a_date_in_the_body_is_written_yyyy_mm_dd(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    for written in (0, "20200910", "2020-09-10T00:00:00"):
+        response = await record(client, tokens, held_date=written)
+        assert response.status_code == 422, (written, response.text)  # 0 was 1970-01-01
+        (problem,) = response.json()["errors"]
+        assert problem["field"] == "held_date"
+        assert "YYYY-MM-DD" in problem["message"]
+    accepted = await record(client, tokens, held_date="2020-09-10")
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["held_date"] == "2020-09-10"
+
+
 async def test_batches_are_listed_by_year_and_township(
     client: httpx.AsyncClient, tokens: Tokens
 ) -> None:

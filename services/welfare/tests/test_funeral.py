@@ -118,6 +118,20 @@ async def test_invalid_waivers_are_refused(
     assert field in {e["field"] for e in response.json()["errors"]}
 
 
+async def test_a_date_in_the_body_is_written_yyyy_mm_dd(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    for written in (0, "20200506", "2020-05-06T00:00:00"):
+        response = await record(client, tokens, approved_date=written)
+        assert response.status_code == 422, (written, response.text)  # 0 was 1970-01-01
+        (problem,) = response.json()["errors"]
+        assert problem["field"] == "approved_date"
+        assert "YYYY-MM-DD" in problem["message"]
+    accepted = await record(client, tokens, approved_date="2020-05-06")
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["approved_date"] == "2020-05-06"
+
+
 async def test_a_waiver_approved_on_the_day_of_death_is_accepted(
     client: httpx.AsyncClient, tokens: Tokens
 ) -> None:

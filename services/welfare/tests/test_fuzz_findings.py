@@ -19,6 +19,20 @@ async def test_an_explicit_null_date_in_a_patch_is_a_422(
     assert response.json()["code"] == "VALIDATION_FAILED"
 
 
+async def test_an_explicit_null_area_or_item_list_in_a_patch_is_a_422(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    headers = {**tokens.headers("admin"), "If-Match": '"1"'}
+    for path, body in (
+        ("/api/v1/funeral-waivers", {"items": None}),
+        ("/api/v1/funeral-waivers", {"area_code": None}),
+        ("/api/v1/care-institutions", {"area_code": None}),
+    ):
+        response = await client.patch(f"{path}/{uuid.uuid4()}", json=body, headers=headers)
+        assert response.status_code == 422, (path, body, response.text)  # was a 500
+        assert response.json()["code"] == "VALIDATION_FAILED"
+
+
 async def test_elders_asked_with_a_childrens_director_is_an_empty_schedule(
     client: httpx.AsyncClient, tokens: Tokens
 ) -> None:

@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civil_assistance.enrolments.schemas import Person, Programme
-from civil_shared.types import AreaCode, Money
+from civil_shared.types import AreaCode, IsoDate, Money
 
 
 class ApplicationStatus(StrEnum):
@@ -58,7 +58,7 @@ class ApplicationCreate(BaseModel):
     household_id: uuid.UUID | None = Field(default=None, description="申请家庭（低保必填）")
     applicant: Person = Field(description="申请人")
     area_code: AreaCode = Field(description="所在村（社区）代码")
-    application_date: date = Field(description="申请日期")
+    application_date: IsoDate = Field(description="申请日期")
     staff_related: bool = Field(default=False, description="是否民政经办人员及村干部近亲属")
     staff_relation: str | None = Field(default=None, max_length=200, description="亲属关系说明")
 
@@ -76,7 +76,7 @@ class ApplicationCreate(BaseModel):
 class Investigation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    visit_date: date = Field(description="入户调查日期")
+    visit_date: IsoDate = Field(description="入户调查日期")
     investigators: list[str] = Field(min_length=2, max_length=2, description="两名调查人员")
     county_visited: bool = Field(default=False, description="县级民政部门是否入户核查")
     findings: str = Field(min_length=2, max_length=4000, description="调查情况")
@@ -100,13 +100,13 @@ class Investigation(BaseModel):
 class NoticeStart(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_date: date = Field(description="公示开始日期")
+    start_date: IsoDate = Field(description="公示开始日期")
 
 
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    decision_date: date = Field(description="决定日期")
+    decision_date: IsoDate = Field(description="决定日期")
     reason: str | None = Field(default=None, max_length=2000, description="理由（不予批准时必填）")
 
 

@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from civil_shared.types import Amount, AreaCode, IdNumber, Money, Period
+from civil_shared.types import Amount, AreaCode, IdNumber, IsoDate, Money, Period
 
 
 class Programme(StrEnum):
@@ -59,7 +59,7 @@ class EnrolmentCreate(BaseModel):
     monthly_amount: Amount = Field(description="月保障金额（元）")
     start_period: Period = Field(description="起始月份")
     in_poverty_alleviation: bool = Field(default=False, description="是否精准扶贫建档立卡")
-    next_review_date: date | None = Field(default=None, description="下次复核日期")
+    next_review_date: IsoDate | None = Field(default=None, description="下次复核日期")
 
     @model_validator(mode="after")
     def _people(self) -> Self:

@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_assistance.temporary.schemas import person_area
-from civil_shared.types import AreaCode, IdNumber
+from civil_shared.types import AreaCode, IdNumber, IsoDate
 
 #: A mobile (11 digits from 1) or a landline with its area code (0728 is Tianmen's).
 PHONE_PATTERN = r"^(1\d{10}|0\d{2,3}-?\d{7,8})$"
@@ -59,7 +59,7 @@ class AssignmentCreate(BaseModel):
     helper_relation: str | None = Field(
         default=None, max_length=100, description="与帮扶对象的关系或职务（如村委会主任）"
     )
-    start_date: date = Field(description="结对帮扶开始日期")
+    start_date: IsoDate = Field(description="结对帮扶开始日期")
 
     _area = field_validator("area_code")(person_area)
     _start = field_validator("start_date")(not_in_future)
@@ -74,7 +74,7 @@ class AssignmentCreate(BaseModel):
 class AssignmentEnd(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    end_date: date = Field(description="结束日期（当日起不再帮扶）")
+    end_date: IsoDate = Field(description="结束日期（当日起不再帮扶）")
     reason: str = Field(
         min_length=2, max_length=500, description="结束原因（如对象死亡、更换帮扶人）"
     )
@@ -85,7 +85,7 @@ class AssignmentEnd(BaseModel):
 class VisitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    visit_date: date = Field(description="走访日期")
+    visit_date: IsoDate = Field(description="走访日期")
     findings: str = Field(min_length=2, max_length=2000, description="走访发现的情况")
     follow_up: str | None = Field(default=None, max_length=2000, description="后续跟进事项")
 

@@ -28,6 +28,7 @@ from civil_shared.types import (
     AreaLevel,
     DisabilityCategory,
     IdNumber,
+    IsoDate,
     Money,
     Sex,
 )
@@ -90,7 +91,7 @@ class MemberIn(BaseModel):
     phone: Phone | None = Field(default=None, description="联系电话")
     disability_category: DisabilityCategory | None = Field(default=None, description="残疾类别")
     disability_grade: DisabilityGrade | None = None
-    death_date: date | None = Field(default=None, description="死亡日期")
+    death_date: IsoDate | None = Field(default=None, description="死亡日期")
     incomes: list[IncomeIn] = Field(default_factory=list, max_length=20, description="月收入")
 
     @model_validator(mode="after")
@@ -117,7 +118,7 @@ class MemberPatch(BaseModel):
     phone: Phone | None = None
     disability_category: DisabilityCategory | None = None
     disability_grade: DisabilityGrade | None = None
-    death_date: date | None = None
+    death_date: IsoDate | None = None
     incomes: list[IncomeIn] | None = Field(
         default=None, max_length=20, description="月收入（提供时整体替换）"
     )

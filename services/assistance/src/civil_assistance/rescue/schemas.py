@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_assistance.temporary.schemas import person_area
-from civil_shared.types import AreaCode, IdNumber
+from civil_shared.types import AreaCode, IdNumber, IsoDate
 
 
 class RescueSex(StrEnum):
@@ -47,7 +47,7 @@ class RescueCreate(BaseModel):
     )
     sex: RescueSex = Field(description="性别")
     approximate_age: int | None = Field(default=None, ge=0, le=120, description="大致年龄")
-    found_date: date = Field(description="发现（救助）日期")
+    found_date: IsoDate = Field(description="发现（救助）日期")
     place: str = Field(min_length=2, max_length=200, description="发现地点")
     area_code: AreaCode = Field(description="发现地所在乡镇或村（社区）代码")
     help_given: list[HelpGiven] = Field(min_length=1, description="提供的救助（可多项）")

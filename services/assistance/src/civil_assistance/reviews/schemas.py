@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civil_assistance.enrolments.schemas import EnrolmentOut
 from civil_assistance.entitlements.reviews import IncomeStability
-from civil_shared.types import Amount, AreaCode, Money
+from civil_shared.types import Amount, AreaCode, IsoDate, Money
 
 
 class ReviewOutcome(StrEnum):
@@ -22,12 +22,12 @@ class ReviewOutcome(StrEnum):
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    review_date: date = Field(description="复核日期")
+    review_date: IsoDate = Field(description="复核日期")
     outcome: ReviewOutcome = Field(description="复核结论")
     findings: str = Field(min_length=2, max_length=2000, description="复核情况")
     income_stability: IncomeStability = Field(description="家庭收入是否稳定")
     working_age_members: int = Field(ge=0, le=50, description="有劳动能力的成员人数")
-    member_death_date: date | None = Field(default=None, description="成员死亡日期（如有）")
+    member_death_date: IsoDate | None = Field(default=None, description="成员死亡日期（如有）")
     new_monthly_amount: Amount | None = Field(default=None, description="调整后的月保障金额")
     gradual_exit_months: int | None = Field(default=None, ge=1, description="渐退期月数")
 

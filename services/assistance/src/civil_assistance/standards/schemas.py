@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from civil_shared.types import TIANMEN, Amount, AreaCode, Money, TianmenAreaCode
+from civil_shared.types import TIANMEN, Amount, AreaCode, IsoDate, Money, TianmenAreaCode
 
 
 class StandardProgramme(StrEnum):
@@ -47,7 +47,7 @@ class StandardCreate(BaseModel):
     area_code: TianmenAreaCode = Field(default=TIANMEN, description="适用区域（默认全市）")
     amount: Amount = Field(description="标准金额（元）")
     unit: StandardUnit = Field(description="计量单位：每人每月或每人每年")
-    effective_date: date = Field(description="执行日期")
+    effective_date: IsoDate = Field(description="执行日期")
 
     @model_validator(mode="after")
     def _effective_in_year(self) -> Self:
@@ -62,7 +62,7 @@ class StandardUpdate(BaseModel):
 
     amount: Amount | None = Field(default=None, description="标准金额（元）")
     unit: StandardUnit | None = Field(default=None, description="计量单位")
-    effective_date: date | None = Field(default=None, description="执行日期")
+    effective_date: IsoDate | None = Field(default=None, description="执行日期")
 
     @model_validator(mode="after")
     def _something(self) -> Self:

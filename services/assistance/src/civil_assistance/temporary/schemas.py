@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from civil_shared.types import TIANMEN, Amount, AreaCode, AreaLevel, IdNumber, Money
+from civil_shared.types import TIANMEN, Amount, AreaCode, AreaLevel, IdNumber, IsoDate, Money
 
 
 class TemporaryKind(StrEnum):
@@ -85,7 +85,7 @@ class TemporaryCaseCreate(BaseModel):
     area_code: AreaCode = Field(description="所在乡镇或村（社区）代码")
     kind: TemporaryKind = Field(description="救助类型：急难型或支出型")
     cause: TemporaryCause = Field(description="救助事由")
-    application_date: date = Field(description="申请日期（决定救助年度）")
+    application_date: IsoDate = Field(description="申请日期（决定救助年度）")
     description: str = Field(min_length=2, max_length=2000, description="困难情况说明")
     amount: Amount | None = Field(default=None, description="申请救助金额（元）")
     multiple: Decimal | None = Field(

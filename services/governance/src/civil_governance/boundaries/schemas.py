@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_governance.divisions.schemas import DivisionBrief, not_in_future
-from civil_shared.types import AreaCode, AreaLevel, inside_tianmen
+from civil_shared.types import AreaCode, AreaLevel, IsoDate, inside_tianmen
 
 
 class SurveyStatus(StrEnum):
@@ -66,7 +66,7 @@ class BoundaryCreate(BaseModel):
     township_b_code: TownshipCode = Field(description="另一侧乡镇（街道）代码（与顺序无关）")
     length_km: LengthKm
     survey_batch: SurveyBatch | None = Field(default=None, description="已勘测时的勘测批次")
-    surveyed_date: date | None = Field(default=None, description="已勘测时的勘测日期")
+    surveyed_date: IsoDate | None = Field(default=None, description="已勘测时的勘测日期")
     notes: str | None = Field(default=None, max_length=2000, description="备注")
 
     @field_validator("surveyed_date")
@@ -98,7 +98,7 @@ class SurveyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     survey_batch: SurveyBatch
-    surveyed_date: date = Field(description="勘测日期")
+    surveyed_date: IsoDate = Field(description="勘测日期")
     length_km: LengthKm | None = Field(default=None, description="勘测所得长度（公里）")
 
     _surveyed = field_validator("surveyed_date")(not_in_future)
@@ -107,7 +107,7 @@ class SurveyIn(BaseModel):
 class VerificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    verified_date: date = Field(description="核查日期")
+    verified_date: IsoDate = Field(description="核查日期")
     team: str = Field(min_length=2, max_length=200, description="核查组（人员或单位）")
     result: VerificationResult = Field(description="核查结果")
     notes: str | None = Field(default=None, max_length=2000, description="核查情况说明")
@@ -124,7 +124,7 @@ class VerificationIn(BaseModel):
 class DisputeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    opened_date: date = Field(description="争议登记日期")
+    opened_date: IsoDate = Field(description="争议登记日期")
     description: str = Field(min_length=2, max_length=4000, description="争议情况")
 
     _opened = field_validator("opened_date")(not_in_future)
@@ -137,7 +137,7 @@ class DisputeStatusChange(BaseModel):
     resolution: str | None = Field(
         default=None, min_length=2, max_length=4000, description="处理结果（解决时必填）"
     )
-    resolved_date: date | None = Field(default=None, description="解决日期（解决时必填）")
+    resolved_date: IsoDate | None = Field(default=None, description="解决日期（解决时必填）")
 
     @field_validator("resolved_date")
     @classmethod

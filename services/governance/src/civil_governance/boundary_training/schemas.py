@@ -6,12 +6,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from civil_governance.boundaries.schemas import TownshipCode
 from civil_governance.divisions.schemas import DivisionBrief, not_in_future
+from civil_shared.types import IsoDate
 
 
 class TrainingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    held_date: date = Field(description="培训日期")
+    held_date: IsoDate = Field(description="培训日期")
     place: str = Field(min_length=2, max_length=200, description="培训地点")
     topic: str = Field(min_length=2, max_length=200, description="培训主题")
     participants: int = Field(ge=1, le=10000, description="参训人数")

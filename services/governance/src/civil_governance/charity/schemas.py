@@ -11,7 +11,7 @@ from civil_governance.organisations.schemas import (
     optional_not_in_future,
     township_in_tianmen,
 )
-from civil_shared.types import Amount, AreaCode
+from civil_shared.types import Amount, AreaCode, IsoDate
 
 
 class DonorKind(StrEnum):
@@ -92,7 +92,7 @@ class DonationFields(BaseModel):
         min_length=1, max_length=200, description="捐赠人（个人姓名或单位名称；匿名可填“匿名”）"
     )
     donor_kind: DonorKind = Field(description="捐赠人类别")
-    donation_date: date = Field(description="捐赠（到账、接收）日期")
+    donation_date: IsoDate = Field(description="捐赠（到账、接收）日期")
     amount: Amount | None = Field(default=None, description="捐款金额（元）；捐赠物资时不填")
     goods: GoodsIn | None = Field(default=None, description="捐赠物资；捐款时不填")
     purpose: DonationPurpose = Field(description="捐赠用途")
@@ -202,8 +202,8 @@ class ProjectFields(BaseModel):
     organiser: str = Field(min_length=2, max_length=200, description="发起（实施）单位")
     purpose: DonationPurpose = Field(description="项目用途；定向捐赠的用途须与之一致")
     goal_amount: Amount = Field(description="筹款目标（元），须大于0")
-    start_date: date = Field(description="项目开始日期")
-    end_date: date | None = Field(default=None, description="项目结束日期（可空）")
+    start_date: IsoDate = Field(description="项目开始日期")
+    end_date: IsoDate | None = Field(default=None, description="项目结束日期（可空）")
     township_code: AreaCode | None = Field(
         default=None, description="实施地乡镇（街道）代码；全市性项目不填"
     )
@@ -242,7 +242,7 @@ class ProjectStatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     status: ProjectStatus = Field(description="新状态")
-    end_date: date | None = Field(
+    end_date: IsoDate | None = Field(
         default=None, description="结束日期（完成、终止时；不填则取项目已有结束日期或今天）"
     )
     reason: str | None = Field(default=None, max_length=1000, description="说明（终止时必填）")

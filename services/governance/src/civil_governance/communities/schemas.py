@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_shared.contracts.divisions import DivisionKind
-from civil_shared.types import TIANMEN, AreaCode, AreaLevel
+from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IsoDate
 
 
 class CommunityType(StrEnum):
@@ -168,7 +168,7 @@ class CouncilCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: CouncilKind = Field(description="议事机构类型")
-    established_date: date = Field(description="成立日期")
+    established_date: IsoDate = Field(description="成立日期")
 
     _established = field_validator("established_date")(not_in_future)
 
@@ -178,7 +178,7 @@ class MemberCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100, description="姓名")
     role: MemberRole = Field(description="职务")
-    since: date = Field(description="任职日期（不早于议事机构成立日期）")
+    since: IsoDate = Field(description="任职日期（不早于议事机构成立日期）")
 
     _since = field_validator("since")(not_in_future)
 
@@ -189,7 +189,7 @@ class MemberPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: MemberRole | None = Field(default=None, description="职务")
-    until: date | None = Field(default=None, description="离任日期（当日起不再任职）")
+    until: IsoDate | None = Field(default=None, description="离任日期（当日起不再任职）")
 
     _until = field_validator("until")(optional_date_not_in_future)
 
@@ -209,7 +209,7 @@ class MemberOut(BaseModel):
 class MeetingFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    meeting_date: date = Field(description="会议日期")
+    meeting_date: IsoDate = Field(description="会议日期")
     topic: str = Field(min_length=2, max_length=200, description="议题")
     decisions: str = Field(min_length=2, max_length=5000, description="议定事项")
     attendance: int = Field(ge=1, le=500, description="出席会议的成员人数")
@@ -226,7 +226,7 @@ class MeetingPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    meeting_date: date | None = Field(default=None, description="会议日期")
+    meeting_date: IsoDate | None = Field(default=None, description="会议日期")
     topic: str | None = Field(default=None, min_length=2, max_length=200, description="议题")
     decisions: str | None = Field(
         default=None, min_length=2, max_length=5000, description="议定事项"
@@ -269,7 +269,7 @@ class CovenantAdopt(BaseModel):
 
     title: str = Field(min_length=2, max_length=200, description="标题，如“××村村规民约”")
     text: str = Field(min_length=10, max_length=50_000, description="全文")
-    adopted_date: date = Field(description="村（居）民会议通过日期；须晚于现行版本")
+    adopted_date: IsoDate = Field(description="村（居）民会议通过日期；须晚于现行版本")
 
     _adopted = field_validator("adopted_date")(not_in_future)
 

@@ -14,7 +14,7 @@ from civil_governance.community_workers.rules import (
     WorkerPost,
     WorkerStatus,
 )
-from civil_shared.types import AreaCode, IdNumber, Sex
+from civil_shared.types import AreaCode, IdNumber, IsoDate, Sex
 
 #: A mobile (11 digits from 1) or a landline with its area code (0728 is Tianmen's).
 PHONE_PATTERN = r"^(1\d{10}|0\d{2,3}-?\d{7,8})$"
@@ -46,7 +46,7 @@ class WorkerCreate(BaseModel):
     salary_grade: int = Field(
         ge=1, le=HIGHEST_SALARY_GRADE, description=f"薪酬等级（1–{HIGHEST_SALARY_GRADE}）"
     )
-    hired_date: date = Field(description="聘用日期")
+    hired_date: IsoDate = Field(description="聘用日期")
 
     _area = field_validator("area_code")(community_code)
     _hired = field_validator("hired_date")(not_in_future)
@@ -66,7 +66,7 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: WorkerStatus = Field(description="新状态")
-    effective_date: date = Field(description="生效日期")
+    effective_date: IsoDate = Field(description="生效日期")
     reason: str = Field(min_length=2, max_length=500, description="原因（如借调、辞职、解聘）")
 
     _effective = field_validator("effective_date")(not_in_future)

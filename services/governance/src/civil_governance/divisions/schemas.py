@@ -5,7 +5,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_shared.contracts.divisions import DivisionInfo, DivisionKind
-from civil_shared.types import AreaCode, AreaLevel
+from civil_shared.types import AreaCode, AreaLevel, IsoDate
 
 #: The bulk load of the 621 villages and communities fits in one request.
 MAX_BATCH = 2000
@@ -42,7 +42,7 @@ class DivisionChangeIn(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=100, description="新名称")
     kind: DivisionKind | None = Field(default=None, description="新类型（如村改社区）")
-    changed_date: date = Field(description="变更生效日期")
+    changed_date: IsoDate = Field(description="变更生效日期")
     reason: str = Field(min_length=2, max_length=1000, description="变更原因")
     document_number: str | None = Field(
         default=None, min_length=1, max_length=100, description="批准文号"

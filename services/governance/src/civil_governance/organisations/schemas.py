@@ -5,7 +5,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from civil_shared.types import TIANMEN, AreaCode, AreaLevel, CreditCode, SocialOrgType
+from civil_shared.types import TIANMEN, AreaCode, AreaLevel, CreditCode, IsoDate, SocialOrgType
 
 #: The three kinds civil affairs registers (DOMAIN.md); "other" (9) is not one of them.
 RegisteredOrgType = Literal[
@@ -110,7 +110,7 @@ class OrganisationFields(BaseModel):
         description="统一社会信用代码（GB 32100-2015）：第1位须为5（民政部门登记），"
         "第2位须与类型一致（1 社会团体、2 民办非企业单位、3 基金会）"
     )
-    registration_date: date = Field(description="登记日期")
+    registration_date: IsoDate = Field(description="登记日期")
     registering_authority: str = Field(
         default="天门市民政局", min_length=2, max_length=100, description="登记管理机关"
     )
@@ -137,7 +137,7 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: OrgStatus = Field(description="新状态")
-    effective_date: date = Field(description="生效日期（如注销、撤销登记决定日期）")
+    effective_date: IsoDate = Field(description="生效日期（如注销、撤销登记决定日期）")
     reason: str = Field(min_length=2, max_length=1000, description="变更原因或决定文号")
 
     _effective = field_validator("effective_date")(not_in_future)
@@ -171,7 +171,7 @@ class InspectionFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     result: InspectionResult = Field(description="年检结论")
-    inspected_date: date | None = Field(default=None, description="年检结论作出日期")
+    inspected_date: IsoDate | None = Field(default=None, description="年检结论作出日期")
     notes: str | None = Field(
         default=None, max_length=2000, description="说明（不合格、未参检时须写明原因或整改要求）"
     )
@@ -211,7 +211,7 @@ class CaseFields(BaseModel):
     source_detail: str | None = Field(
         default=None, max_length=1000, description="来源说明（“其他”时必填，如举报人、移送部门）"
     )
-    opened_date: date = Field(description="立案（受理线索）日期")
+    opened_date: IsoDate = Field(description="立案（受理线索）日期")
     township_code: AreaCode | None = Field(
         default=None, description="活动地所在乡镇（街道）代码；跨乡镇或不明时可不填"
     )
@@ -240,7 +240,7 @@ class CaseClose(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     outcome: CaseOutcome = Field(description="处理结果")
-    outcome_date: date = Field(description="处理日期")
+    outcome_date: IsoDate = Field(description="处理日期")
     outcome_notes: str | None = Field(default=None, max_length=2000, description="处理情况说明")
 
     _decided = field_validator("outcome_date")(not_in_future)

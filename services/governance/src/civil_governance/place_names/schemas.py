@@ -7,7 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from civil_governance.divisions.schemas import DivisionBrief, not_in_future
 from civil_governance.place_names.pinyin import normalize_pinyin
-from civil_shared.types import TianmenAreaCode
+from civil_shared.types import IsoDate, TianmenAreaCode
 
 
 class PlaceCategory(StrEnum):
@@ -60,7 +60,7 @@ class PlaceNameCreate(BaseModel):
     division_code: TianmenAreaCode = Field(description="所在区划代码（市、乡镇或村级）")
     meaning: str | None = Field(default=None, max_length=2000, description="含义")
     origin: str | None = Field(default=None, max_length=4000, description="由来及历史沿革")
-    approval_date: date | None = Field(default=None, description="命名批准日期")
+    approval_date: IsoDate | None = Field(default=None, description="命名批准日期")
     approving_authority: str | None = Field(
         default=None, min_length=2, max_length=200, description="批准机关"
     )
@@ -106,7 +106,7 @@ class PlaceNameRename(BaseModel):
 
     new_name: Name
     new_pinyin: Pinyin
-    renamed_date: date = Field(description="更名批准日期")
+    renamed_date: IsoDate = Field(description="更名批准日期")
     reason: str = Field(min_length=2, max_length=2000, description="更名原因")
     document_number: str = Field(min_length=1, max_length=100, description="批准文号")
     approving_authority: str = Field(min_length=2, max_length=200, description="批准机关")

@@ -6,7 +6,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from civil_governance.communities.schemas import community_code
-from civil_shared.types import Amount, AreaCode, CreditCode
+from civil_shared.types import Amount, AreaCode, CreditCode, IsoDate
 
 
 class ProjectKind(StrEnum):
@@ -43,8 +43,8 @@ class ProjectFields(BaseModel):
         default=None, description="承接机构统一社会信用代码"
     )
     budget: Amount = Field(description="项目预算（元）")
-    start_date: date = Field(description="服务期开始日期")
-    end_date: date = Field(description="服务期结束日期（含当日）")
+    start_date: IsoDate = Field(description="服务期开始日期")
+    end_date: IsoDate = Field(description="服务期结束日期（含当日）")
 
     @model_validator(mode="after")
     def _period(self) -> Self:

@@ -24,7 +24,7 @@ from civil_governance.volunteers.rules import (
 )
 from civil_governance.volunteers.workdays import today
 from civil_shared.runtime.imports import ImportResult
-from civil_shared.types import AreaCode, IdNumber, Sex
+from civil_shared.types import AreaCode, IdNumber, IsoDate, Sex
 
 
 def two_places(value: Decimal) -> Decimal:
@@ -77,7 +77,7 @@ class VolunteerCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="姓名")
     phone: str = Field(pattern=PHONE_PATTERN, description="联系电话")
     area_code: AreaCode = Field(description="注册所在村（社区）12位区划代码")
-    registered_date: date = Field(description="注册日期")
+    registered_date: IsoDate = Field(description="注册日期")
     skills: list[Skill] = Field(
         default_factory=list, max_length=MAX_SKILLS, description="专长（如医疗、心理疏导、法律）"
     )
@@ -110,7 +110,7 @@ class VolunteerStatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: VolunteerStatus = Field(description="新状态：deregistered 注销；active 恢复在册")
-    effective_date: date = Field(description="生效日期")
+    effective_date: IsoDate = Field(description="生效日期")
     reason: str = Field(min_length=2, max_length=500, description="原因（如本人申请注销）")
 
     _effective = field_validator("effective_date")(not_in_future)
@@ -180,7 +180,7 @@ class ActivityCreate(BaseModel):
     )
     organisation_id: uuid.UUID = Field(description="组织单位")
     title: str = Field(min_length=2, max_length=200, description="活动名称")
-    activity_date: date = Field(description="活动日期（服务记录的服务日期）")
+    activity_date: IsoDate = Field(description="活动日期（服务记录的服务日期）")
     place: str = Field(min_length=2, max_length=200, description="活动地点")
     township_code: AreaCode = Field(description="活动所在乡镇（街道）9位代码")
     organiser: str = Field(min_length=1, max_length=100, description="活动负责人")
@@ -193,7 +193,7 @@ class ActivityPatch(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str | None = Field(default=None, min_length=2, max_length=200)
-    activity_date: date | None = Field(
+    activity_date: IsoDate | None = Field(
         default=None, description="活动日期（已有服务记录时不能修改）"
     )
     place: str | None = Field(default=None, min_length=2, max_length=200)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber
+from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber, IsoDate
 
 #: A mobile (11 digits from 1) or a landline with its area code (0728 is Tianmen's).
 PHONE_PATTERN = r"^(1\d{10}|0\d{2,3}-?\d{7,8})$"
@@ -40,7 +40,8 @@ VillageCode = Annotated[AreaCode, AfterValidator(_village)]
 TownshipCode = Annotated[AreaCode, AfterValidator(_township)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-PastDate = Annotated[date, AfterValidator(_not_in_future)]
+#: A day no later than today, written YYYY-MM-DD.
+PastDate = Annotated[IsoDate, AfterValidator(_not_in_future)]
 
 
 class GuardianRelation(StrEnum):

@@ -26,6 +26,7 @@ from civil_shared.types import (
     AreaLevel,
     DisabilityCategory,
     IdNumber,
+    IsoDate,
     Period,
     Sex,
     pii_revealed,
@@ -197,7 +198,7 @@ class DisabledPersonFields(BaseModel):
     )
     category: DisabilityCategory = Field(description="残疾类别")
     grade: Grade
-    care_need_since: date | None = Field(
+    care_need_since: IsoDate | None = Field(
         default=None, description="经评估需要长期照护的起始日期（无长期护理需要时为空）"
     )
 
@@ -243,7 +244,7 @@ class StatusChange(BaseModel):
 
     status: RegisterStatus = Field(description="新状态")
     reason: str = Field(min_length=2, max_length=500, description="原因")
-    status_date: date = Field(default_factory=date.today, description="变更日期（如死亡日期）")
+    status_date: IsoDate = Field(default_factory=date.today, description="变更日期（如死亡日期）")
 
     _date = field_validator("status_date")(not_in_future)
 

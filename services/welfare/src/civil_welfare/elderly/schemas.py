@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber
+from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber, IsoDate
 from civil_welfare.elderly.qualification import AwayFor
 
 #: A mobile (11 digits from 1) or a landline with its area code (0728 is Tianmen's).
@@ -85,7 +85,7 @@ class ChildIn(BaseModel):
     whereabouts: str | None = Field(
         default=None, max_length=200, description="外出去向（如“广东省东莞市”），外出时必填"
     )
-    away_since: date | None = Field(default=None, description="外出起始日期，外出时必填")
+    away_since: IsoDate | None = Field(default=None, description="外出起始日期，外出时必填")
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, description="联系电话")
 
     _since = field_validator("away_since")(optional_not_in_future)
@@ -153,7 +153,7 @@ class ElderFields(BaseModel):
 
 class ElderCreate(ElderFields):
     id_number: IdNumber = Field(description="老人身份证号（在册唯一）")
-    registered_date: date = Field(
+    registered_date: IsoDate = Field(
         default_factory=date.today, description="纳入留守老人名册的日期（默认今天）"
     )
 
@@ -199,7 +199,7 @@ class StatusChange(BaseModel):
     reason: str = Field(
         min_length=2, max_length=500, description="原因（如死亡、子女返乡、入住养老机构）"
     )
-    status_date: date = Field(description="退出（或重新纳入）日期")
+    status_date: IsoDate = Field(description="退出（或重新纳入）日期")
 
     _date = field_validator("status_date")(not_in_future)
 

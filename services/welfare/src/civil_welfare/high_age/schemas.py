@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from civil_shared.types import Amount, AreaCode, IdNumber, Period, TianmenAreaCode
+from civil_shared.types import Amount, AreaCode, IdNumber, IsoDate, Period, TianmenAreaCode
 from civil_welfare.elderly.schemas import (
     optional_not_in_future,
     optional_village,
@@ -73,7 +73,7 @@ class StatusChange(BaseModel):
     status: AllowanceStatus = Field(description="新状态")
     reason: str = Field(min_length=2, max_length=500, description="原因说明")
     stop_reason: StopReason | None = Field(default=None, description="终止原因（终止时必填）")
-    stop_date: date | None = Field(
+    stop_date: IsoDate | None = Field(
         default=None, description="终止事由发生日期，如死亡日期（终止时必填）"
     )
     end_period: Period | None = Field(

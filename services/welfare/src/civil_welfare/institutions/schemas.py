@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber
+from civil_shared.types import TIANMEN, AreaCode, AreaLevel, IdNumber, IsoDate
 
 
 class InstitutionKind(StrEnum):
@@ -48,8 +48,13 @@ class SelfCareLevel(StrEnum):
     PARTLY_DISABLED = "partly_disabled"  # 部分失能
 
 
-def institution_area(value: AreaCode) -> AreaCode:
-    """An institution stands in a township of Tianmen, in a known village or not."""
+def institution_area(value: AreaCode | None) -> AreaCode | None:
+    """An institution stands in a township of Tianmen, in a known village or not.
+
+    A PATCH's explicit null passes on to _no_null_for_required (a 422, not a TypeError).
+    """
+    if value is None:
+        return None
     if not TIANMEN.contains(value) or value.level is AreaLevel.COUNTY:
         raise ValueError("所在区域应为天门市的乡镇（9位）代码，已知所在村（社区）时为12位代码")
     return value
@@ -140,7 +145,7 @@ class ResidentAdmit(BaseModel):
     id_number: IdNumber = Field(description="身份证号")
     name: str = Field(min_length=1, max_length=100, description="姓名")
     self_care_level: SelfCareLevel = Field(description="失能等级（生活自理能力）")
-    admitted_date: date = Field(description="入住（登记）日期")
+    admitted_date: IsoDate = Field(description="入住（登记）日期")
 
     _admitted = field_validator("admitted_date")(not_in_future)
 
@@ -168,7 +173,7 @@ class ResidentPatch(BaseModel):
 class ResidentLeave(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    left_date: date = Field(description="离院日期（当日起不在本机构）")
+    left_date: IsoDate = Field(description="离院日期（当日起不在本机构）")
     reason: str = Field(
         min_length=2, max_length=500, description="离院原因（如死亡、转院、回归家庭）"
     )
@@ -198,8 +203,8 @@ class ResidentOut(BaseModel):
 class ClosureCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_date: date = Field(description="封闭管理开始日期")
-    end_date: date | None = Field(default=None, description="结束日期（仍在封闭管理时为空）")
+    start_date: IsoDate = Field(description="封闭管理开始日期")
+    end_date: IsoDate | None = Field(default=None, description="结束日期（仍在封闭管理时为空）")
     residents_inside: int = Field(ge=0, le=100_000, description="封闭期间在院老人数")
     staff_inside: int = Field(ge=0, le=100_000, description="封闭期间在岗工作人员数")
     infections: int = Field(default=0, ge=0, le=100_000, description="感染人数")
@@ -217,8 +222,8 @@ class ClosurePatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    start_date: date | None = Field(default=None, description="开始日期")
-    end_date: date | None = Field(default=None, description="结束日期（null 表示仍在封闭管理）")
+    start_date: IsoDate | None = Field(default=None, description="开始日期")
+    end_date: IsoDate | None = Field(default=None, description="结束日期（null 表示仍在封闭管理）")
     residents_inside: int | None = Field(default=None, ge=0, le=100_000, description="在院老人数")
     staff_inside: int | None = Field(default=None, ge=0, le=100_000, description="在岗工作人员数")
     infections: int | None = Field(default=None, ge=0, le=100_000, description="感染人数")

@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from civil_shared.types import AreaCode, IdNumber
+from civil_shared.types import AreaCode, IdNumber, IsoDate
 from civil_welfare.children.fields import Name, PastDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000)]
@@ -63,7 +63,7 @@ class FollowUpIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Text = Field(description="需要跟进的事项（如协调就医、联系子女、申请救助）")
-    due_date: date = Field(description="跟进期限（不早于探访日期）")
+    due_date: IsoDate = Field(description="跟进期限（不早于探访日期）")
 
 
 class VisitCreate(BaseModel):
