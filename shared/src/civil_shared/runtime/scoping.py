@@ -27,4 +27,3 @@ def ensure_visible(principal: Principal, area_code: str | None, not_found: NotFo
     """Raise ``not_found`` for a record the caller may not see."""
     if not principal.sees_area(area_code):
         raise not_found
-
