@@ -5,8 +5,7 @@ one in 多宝镇 (the township officer's) and one in 拖市镇, so a township of
 outside and 200 inside are both seen on each route.
 """
 
-import secrets
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
@@ -163,19 +162,12 @@ async def test_an_integrator_reads_only_what_its_scopes_grant(
 # --- records in two townships ---------------------------------------------------------
 
 
-def person(birth: date) -> str:
-    # A birth date of its own (up to 200 days earlier): one date gives 500 ID numbers,
-    # and one person is in one household and one case of a cause a year.
-    return str(make_id_number(birth_date=birth - timedelta(days=secrets.randbelow(200))))
-
-
 async def township(maker: access.Maker, code: str) -> Side:
     """One record of every resource in the township (in a village of it)."""
     village = VILLAGE[code]
-    numbers: dict[str, str] = {}
-    params: dict[str, dict[str, str]] = {}
+    records = access.TownshipRecords(maker)
 
-    head_number = person(date(1950, 5, 1))
+    head_number = access.person(date(1950, 5, 1))
     household = await maker.post(
         "/api/v1/households",
         {
@@ -191,7 +183,7 @@ async def township(maker: access.Maker, code: str) -> Side:
                     "employment_status": "unemployed",
                 },
                 {
-                    "id_number": person(date(2010, 7, 1)),
+                    "id_number": access.person(date(2010, 7, 1)),
                     "name": "王小",
                     "relation": "child",
                     "employment_status": "student",
@@ -200,10 +192,13 @@ async def township(maker: access.Maker, code: str) -> Side:
         },
     )
     child = next(m for m in household["members"] if m["relation"] == "child")
-    params["/api/v1/households"] = {"household_id": household["id"], "member_id": child["id"]}
-    numbers["/api/v1/households"] = head_number
+    records.params["/api/v1/households"] = {
+        "household_id": household["id"],
+        "member_id": child["id"],
+    }
+    records.id_numbers["/api/v1/households"] = head_number
 
-    application = await maker.post(
+    await records.record(
         "/api/v1/applications",
         {
             "programme": "rural_dibao",
@@ -212,12 +207,12 @@ async def township(maker: access.Maker, code: str) -> Side:
             "area_code": village,
             "application_date": "2020-03-01",
         },
+        param="application_id",
+        shows=head_number,
     )
-    params["/api/v1/applications"] = {"application_id": application["id"]}
-    numbers["/api/v1/applications"] = head_number
 
-    payee = {"id_number": person(date(1945, 3, 1)), "name": "李老"}
-    enrolment = await maker.post(
+    payee = {"id_number": access.person(date(1945, 3, 1)), "name": "李老"}
+    await records.record(
         "/api/v1/enrolments",
         {
             "programme": "rural_dibao",
@@ -227,12 +222,12 @@ async def township(maker: access.Maker, code: str) -> Side:
             "monthly_amount": "520.00",
             "start_period": "2020-01",
         },
+        param="enrolment_id",
+        shows=payee["id_number"],
     )
-    params["/api/v1/enrolments"] = {"enrolment_id": enrolment["id"]}
-    numbers["/api/v1/enrolments"] = payee["id_number"]
 
-    case_number = person(date(1970, 2, 1))
-    case = await maker.post(
+    case_number = access.person(date(1970, 2, 1))
+    await records.record(
         "/api/v1/temporary-cases",
         {
             "id_number": case_number,
@@ -244,11 +239,11 @@ async def township(maker: access.Maker, code: str) -> Side:
             "description": "突发重病住院，家中无力支付",
             "amount": "1000.00",
         },
+        param="case_id",
+        shows=case_number,
     )
-    params["/api/v1/temporary-cases"] = {"case_id": case["id"]}
-    numbers["/api/v1/temporary-cases"] = case_number
 
-    helped_number = person(date(1940, 8, 1))
+    helped_number = access.person(date(1940, 8, 1))
     assignment = await maker.post(
         "/api/v1/helper-ledger/assignments",
         {
@@ -266,11 +261,11 @@ async def township(maker: access.Maker, code: str) -> Side:
         f"/api/v1/helper-ledger/assignments/{assignment['id']}/visits",
         {"visit_date": "2020-02-01", "findings": "生活自理"},
     )
-    params["/api/v1/helper-ledger/assignments"] = {"assignment_id": assignment["id"]}
-    numbers["/api/v1/helper-ledger/assignments"] = helped_number
+    records.params["/api/v1/helper-ledger/assignments"] = {"assignment_id": assignment["id"]}
+    records.id_numbers["/api/v1/helper-ledger/assignments"] = helped_number
 
-    rescued_number = person(date(1966, 4, 4))
-    rescue = await maker.post(
+    rescued_number = access.person(date(1966, 4, 4))
+    await records.record(
         "/api/v1/rescue-records",
         {
             "person_name": "流浪人员",
@@ -282,10 +277,10 @@ async def township(maker: access.Maker, code: str) -> Side:
             "help_given": ["food", "transport_home"],
             "outcome": "returned_home",
         },
+        param="record_id",
+        shows=rescued_number,
     )
-    params["/api/v1/rescue-records"] = {"record_id": rescue["id"]}
-    numbers["/api/v1/rescue-records"] = rescued_number
-    return Side(params=params, id_numbers=numbers)
+    return records.side()
 
 
 async def city_records(maker: access.Maker) -> dict[str, dict[str, str]]:

@@ -141,8 +141,7 @@ async def township(maker: access.Maker, township: str) -> Side:
     """One record of every resource in the township (a village of it where records keep one)."""
     village = VILLAGE[township]
     inside = township == DUOBAO
-    params: dict[str, dict[str, str]] = {}
-    numbers: dict[str, str] = {}
+    records = access.TownshipRecords(maker)
 
     line = await maker.post(
         "/api/v1/boundaries",
@@ -152,8 +151,8 @@ async def township(maker: access.Maker, township: str) -> Side:
         f"/api/v1/boundaries/{line['id']}/disputes",
         {"opened_date": "2020-06-01", "description": "两镇对河滩地归属有异议"},
     )
-    params["/api/v1/boundaries"] = {"line_id": line["id"], "dispute_id": dispute["id"]}
-    training = await maker.post(
+    records.params["/api/v1/boundaries"] = {"line_id": line["id"], "dispute_id": dispute["id"]}
+    await records.record(
         "/api/v1/boundary-trainings",
         {
             "held_date": "2020-09-10",
@@ -162,17 +161,17 @@ async def township(maker: access.Maker, township: str) -> Side:
             "participants": 30,
             "township_codes": [township],
         },
+        param="training_id",
     )
-    params["/api/v1/boundary-trainings"] = {"training_id": training["id"]}
 
     project = await maker.post(
         "/api/v1/charity-projects", INSIDE["charity"] if inside else charity_project(township)
     )
-    params["/api/v1/charity-projects"] = {"project_id": project["id"]}
+    records.params["/api/v1/charity-projects"] = {"project_id": project["id"]}
     gift = await maker.post(
         "/api/v1/donations", INSIDE["donation"] if inside else donation(township)
     )
-    params["/api/v1/donations"] = {"donation_id": gift["id"]}
+    records.params["/api/v1/donations"] = {"donation_id": gift["id"]}
 
     await maker.post(
         "/api/v1/communities", {"area_code": village, "population": 2400, "households": 760}
@@ -191,7 +190,7 @@ async def township(maker: access.Maker, township: str) -> Side:
         f"{community}/covenant/versions",
         {"title": "村规民约", "text": COVENANT, "adopted_date": "2019-05-01"},
     )
-    params["/api/v1/communities"] = {
+    records.params["/api/v1/communities"] = {
         "area_code": village,
         "kind": "council",
         "meeting_id": meeting["id"],
@@ -200,7 +199,7 @@ async def township(maker: access.Maker, township: str) -> Side:
 
     await maker.send("PUT", f"/api/v1/community-workers/quotas/{village}", {"quota": 7})
     worker_number = adult()
-    worker = await maker.post(
+    await records.record(
         "/api/v1/community-workers",
         {
             "area_code": village,
@@ -210,19 +209,19 @@ async def township(maker: access.Maker, township: str) -> Side:
             "salary_grade": 3,
             "hired_date": "2018-03-01",
         },
+        param="worker_id",
+        shows=worker_number,
     )
-    params["/api/v1/community-workers"] = {"worker_id": worker["id"]}
-    numbers["/api/v1/community-workers"] = worker_number
-    params["/api/v1/community-workers/quotas"] = {"area_code": village}
+    records.params["/api/v1/community-workers/quotas"] = {"area_code": village}
 
-    params["/api/v1/divisions"] = {"code": village}
+    records.params["/api/v1/divisions"] = {"code": village}
 
     case = await maker.post(
         "/api/v1/illegal-organisation-cases", INSIDE["case"] if inside else illegal_case(township)
     )
-    params["/api/v1/illegal-organisation-cases"] = {"case_id": case["id"]}
+    records.params["/api/v1/illegal-organisation-cases"] = {"case_id": case["id"]}
 
-    place = await maker.post(
+    await records.record(
         "/api/v1/place-names",
         {
             "standard_name": f"{unique()}大道",
@@ -230,8 +229,8 @@ async def township(maker: access.Maker, township: str) -> Side:
             "category": "road",
             "division_code": township,
         },
+        param="place_id",
     )
-    params["/api/v1/place-names"] = {"place_id": place["id"]}
 
     org = await maker.post(
         "/api/v1/social-organisations",
@@ -241,15 +240,15 @@ async def township(maker: access.Maker, township: str) -> Side:
         f"/api/v1/social-organisations/{org['id']}/inspections",
         {"year": 2019, "result": "qualified"},
     )
-    params["/api/v1/social-organisations"] = {"organisation_id": org["id"], "year": "2019"}
+    records.params["/api/v1/social-organisations"] = {"organisation_id": org["id"], "year": "2019"}
 
     work = await maker.post(
         "/api/v1/social-work-projects",
         INSIDE["social_work"] if inside else social_work(village),
     )
-    params["/api/v1/social-work-projects"] = {"project_id": work["id"]}
+    records.params["/api/v1/social-work-projects"] = {"project_id": work["id"]}
 
-    team = await maker.post(
+    team = await records.record(
         "/api/v1/volunteer-organisations",
         {
             "name": unique("志愿服务队"),
@@ -258,9 +257,9 @@ async def township(maker: access.Maker, township: str) -> Side:
             "contact_name": "李队长",
             "contact_phone": "13800002222",
         },
+        param="organisation_id",
     )
-    params["/api/v1/volunteer-organisations"] = {"organisation_id": team["id"]}
-    activity = await maker.post(
+    activity = await records.record(
         "/api/v1/volunteer-activities",
         {
             "organisation_id": team["id"],
@@ -270,10 +269,10 @@ async def township(maker: access.Maker, township: str) -> Side:
             "township_code": township,
             "organiser": "李队长",
         },
+        param="activity_id",
     )
-    params["/api/v1/volunteer-activities"] = {"activity_id": activity["id"]}
     volunteer_number = adult()
-    volunteer = await maker.post(
+    await records.record(
         "/api/v1/volunteers",
         {
             "id_number": volunteer_number,
@@ -282,16 +281,16 @@ async def township(maker: access.Maker, township: str) -> Side:
             "area_code": village,
             "registered_date": "2019-03-05",
         },
+        param="volunteer_id",
+        shows=volunteer_number,
     )
-    params["/api/v1/volunteers"] = {"volunteer_id": volunteer["id"]}
-    numbers["/api/v1/volunteers"] = volunteer_number
     record = await maker.post(
         "/api/v1/volunteer-services",
         {"id_number": volunteer_number, "activity_id": activity["id"], "hours": "3"},
     )
-    params["/api/v1/volunteer-services"] = {"record_id": record["id"]}
-    numbers["/api/v1/volunteer-services"] = volunteer_number
-    return Side(params=params, id_numbers=numbers)
+    records.params["/api/v1/volunteer-services"] = {"record_id": record["id"]}
+    records.id_numbers["/api/v1/volunteer-services"] = volunteer_number
+    return records.side()
 
 
 async def add_villages(session: AsyncSession) -> None:

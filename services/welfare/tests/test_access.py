@@ -5,7 +5,6 @@ one in 多宝镇 (the township officer's) and one in 拖市镇, so a township of
 outside and 200 inside are both seen on each route.
 """
 
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -229,13 +228,7 @@ def _assistance_says_dibao(request: httpx.Request) -> httpx.Response:
 async def township(maker: access.Maker, township: str) -> Side:
     """One record of every resource in the township (a village of it where records keep one)."""
     village = VILLAGE[township]
-    numbers: dict[str, str] = {}
-    params: dict[str, dict[str, str]] = {}
-
-    def person(birth: date) -> str:
-        # A birth date of its own (up to 200 days earlier): one date gives 500 ID numbers,
-        # and two records of one person in a register collide.
-        return str(make_id_number(birth_date=birth - timedelta(days=secrets.randbelow(200))))
+    records = access.TownshipRecords(maker)
 
     institution = await maker.post(
         "/api/v1/care-institutions",
@@ -260,7 +253,7 @@ async def township(maker: access.Maker, township: str) -> Side:
             "infections": 0,
         },
     )
-    resident_number = person(date(1940, 5, 1))
+    resident_number = access.person(date(1940, 5, 1))
     resident = await maker.post(
         f"{inst}/disabled-tekun-residents",
         {
@@ -270,14 +263,14 @@ async def township(maker: access.Maker, township: str) -> Side:
             "admitted_date": "2020-03-01",
         },
     )
-    params["/api/v1/care-institutions"] = {"institution_id": institution["id"]}
-    params["/api/v1/closed-management-periods"] = {"period_id": closure["id"]}
-    params["/api/v1/disabled-tekun-residents"] = {"entry_id": resident["id"]}
-    numbers["/api/v1/disabled-tekun-residents"] = resident_number
+    records.params["/api/v1/care-institutions"] = {"institution_id": institution["id"]}
+    records.params["/api/v1/closed-management-periods"] = {"period_id": closure["id"]}
+    records.params["/api/v1/disabled-tekun-residents"] = {"entry_id": resident["id"]}
+    records.id_numbers["/api/v1/disabled-tekun-residents"] = resident_number
 
     # A director serves a village, a supervisor a township.
     for kind, area in (("child-directors", village), ("child-supervisors", township)):
-        number = person(date(1980, 3, 3))
+        number = access.person(date(1980, 3, 3))
         worker = await maker.post(
             f"/api/v1/{kind}",
             {
@@ -292,11 +285,14 @@ async def township(maker: access.Maker, township: str) -> Side:
             f"/api/v1/{kind}/{worker['id']}/trainings",
             {"training_date": "2020-07-01", "topic": "政策", "hours": 2, "organiser": "市局"},
         )
-        params[f"/api/v1/{kind}"] = {"worker_id": worker["id"], "training_id": training["id"]}
-        numbers[f"/api/v1/{kind}"] = number
+        records.params[f"/api/v1/{kind}"] = {
+            "worker_id": worker["id"],
+            "training_id": training["id"],
+        }
+        records.id_numbers[f"/api/v1/{kind}"] = number
 
-    child_number = person(TODAY - timedelta(days=365 * 9))
-    child = await maker.post(
+    child_number = access.person(TODAY - timedelta(days=365 * 9))
+    await records.record(
         "/api/v1/child-files",
         {
             "id_number": child_number,
@@ -305,11 +301,11 @@ async def township(maker: access.Maker, township: str) -> Side:
             "category": "left_behind",
             "guardian": {"name": "王大爷", "relation": "grandparent"},
         },
+        param="file_id",
+        shows=child_number,
     )
-    params["/api/v1/child-files"] = {"file_id": child["id"]}
-    numbers["/api/v1/child-files"] = child_number
 
-    disabled_number = person(date(1970, 5, 1))
+    disabled_number = access.person(date(1970, 5, 1))
     disabled = await maker.post(
         "/api/v1/disabled-persons",
         {
@@ -331,12 +327,14 @@ async def township(maker: access.Maker, township: str) -> Side:
         params={"person_id": disabled["id"]},
         headers=maker.headers,
     )
-    params["/api/v1/disabled-persons"] = {"person_id": disabled["id"]}
-    params["/api/v1/disability-subsidy-grants"] = {"grant_id": grants.json()["items"][0]["id"]}
-    numbers["/api/v1/disabled-persons"] = disabled_number
+    records.params["/api/v1/disabled-persons"] = {"person_id": disabled["id"]}
+    records.params["/api/v1/disability-subsidy-grants"] = {
+        "grant_id": grants.json()["items"][0]["id"]
+    }
+    records.id_numbers["/api/v1/disabled-persons"] = disabled_number
 
-    waiver_number = person(date(1938, 2, 3))
-    waiver = await maker.post(
+    waiver_number = access.person(date(1938, 2, 3))
+    await records.record(
         "/api/v1/funeral-waivers",
         {
             "deceased_id_number": waiver_number,
@@ -349,12 +347,12 @@ async def township(maker: access.Maker, township: str) -> Side:
             "approved_by": "市民政局社会事务科 刘明",
             "approved_date": "2020-05-06",
         },
+        param="waiver_id",
+        shows=waiver_number,
     )
-    params["/api/v1/funeral-waivers"] = {"waiver_id": waiver["id"]}
-    numbers["/api/v1/funeral-waivers"] = waiver_number
 
-    hard_up_number = person(date(1935, 3, 1))
-    hard_up = await maker.post(
+    hard_up_number = access.person(date(1935, 3, 1))
+    await records.record(
         "/api/v1/hard-up-elderly-subsidies",
         {
             "id_number": hard_up_number,
@@ -364,12 +362,12 @@ async def township(maker: access.Maker, township: str) -> Side:
             "hardship_basis": "dibao",
             "start_period": "2020-01",
         },
+        param="grant_id",
+        shows=hard_up_number,
     )
-    params["/api/v1/hard-up-elderly-subsidies"] = {"grant_id": hard_up["id"]}
-    numbers["/api/v1/hard-up-elderly-subsidies"] = hard_up_number
 
-    high_age_number = person(date(1935, 3, 1))
-    high_age = await maker.post(
+    high_age_number = access.person(date(1935, 3, 1))
+    await records.record(
         "/api/v1/high-age-allowances",
         {
             "id_number": high_age_number,
@@ -377,12 +375,12 @@ async def township(maker: access.Maker, township: str) -> Side:
             "area_code": village,
             "start_period": "2020-01",
         },
+        param="allowance_id",
+        shows=high_age_number,
     )
-    params["/api/v1/high-age-allowances"] = {"allowance_id": high_age["id"]}
-    numbers["/api/v1/high-age-allowances"] = high_age_number
 
-    elder_number = person(date(1948, 5, 6))
-    elder = await maker.post(
+    elder_number = access.person(date(1948, 5, 6))
+    elder = await records.record(
         "/api/v1/left-behind-elderly",
         {
             "id_number": elder_number,
@@ -401,12 +399,15 @@ async def township(maker: access.Maker, township: str) -> Side:
                 }
             ],
         },
+        param="elder_id",
     )
-    params["/api/v1/left-behind-elderly"] = {"elder_id": elder["id"]}
-    params["/api/v1/visit-schedule"] = {"subject_kind": "elderly", "subject_id": elder["id"]}
-    numbers["/api/v1/left-behind-elderly"] = elder_number
+    records.params["/api/v1/visit-schedule"] = {
+        "subject_kind": "elderly",
+        "subject_id": elder["id"],
+    }
+    records.id_numbers["/api/v1/left-behind-elderly"] = elder_number
 
-    visit = await maker.post(
+    await records.record(
         "/api/v1/visits",
         {
             "subject_kind": "elderly",
@@ -419,12 +420,12 @@ async def township(maker: access.Maker, township: str) -> Side:
                 "due_date": (TODAY + timedelta(days=20)).isoformat(),
             },
         },
+        param="visit_id",
     )
-    params["/api/v1/visits"] = {"visit_id": visit["id"]}
 
     guardian = {"name": "刘奶奶", "relation": "grandparent", "phone": "13807280002"}
-    orphan_number = person(date(2010, 5, 6))
-    orphan = await maker.post(
+    orphan_number = access.person(date(2010, 5, 6))
+    await records.record(
         "/api/v1/orphans",
         {
             "id_number": orphan_number,
@@ -437,12 +438,12 @@ async def township(maker: access.Maker, township: str) -> Side:
             "assessed_date": "2020-02-10",
             "start_period": "2020-03",
         },
+        param="case_id",
+        shows=orphan_number,
     )
-    params["/api/v1/orphans"] = {"case_id": orphan["id"]}
-    numbers["/api/v1/orphans"] = orphan_number
 
-    unsupported_number = person(date(2012, 9, 1))
-    unsupported = await maker.post(
+    unsupported_number = access.person(date(2012, 9, 1))
+    await records.record(
         "/api/v1/unsupported-children",
         {
             "id_number": unsupported_number,
@@ -454,11 +455,11 @@ async def township(maker: access.Maker, township: str) -> Side:
             "assessed_date": "2020-07-15",
             "start_period": "2020-08",
         },
+        param="case_id",
+        shows=unsupported_number,
     )
-    params["/api/v1/unsupported-children"] = {"case_id": unsupported["id"]}
-    numbers["/api/v1/unsupported-children"] = unsupported_number
 
-    cemetery = await maker.post(
+    await records.record(
         "/api/v1/public-cemeteries",
         {
             "name": unique("公益性公墓"),
@@ -468,9 +469,9 @@ async def township(maker: access.Maker, township: str) -> Side:
             "graves_capacity": 800,
             "pilot": True,
         },
+        param="cemetery_id",
     )
-    params["/api/v1/public-cemeteries"] = {"cemetery_id": cemetery["id"]}
-    return Side(params=params, id_numbers=numbers)
+    return records.side()
 
 
 async def city_records(maker: access.Maker) -> dict[str, dict[str, str]]:
