@@ -219,7 +219,9 @@ def gateway_settings(settings: ServiceSettings, **changes: Any) -> GatewaySettin
 @pytest_asyncio.fixture(loop_scope="session")
 async def services(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[Services]:
     transport = Services()
-    configured = gateway_settings(settings, dashboard_deadline_s=0.5)
+    # The default deadline: shorter, a stub's answer could miss it when make test shares
+    # two cores with the demo acceptance's four services.
+    configured = gateway_settings(settings, dashboard_deadline_s=2.0)
     app.state.settings = configured
     peers = Peers.from_settings(configured, app.state.gateway_keys, transport=transport)
     own, app.state.peers = getattr(app.state, "peers", None), peers
@@ -303,7 +305,7 @@ async def test_a_service_down_or_slow_is_degraded_and_the_rest_served_within_the
     get: Get, services: Services
 ) -> None:
     services.down.add("welfare")
-    services.delay["governance"] = 5.0
+    services.delay["governance"] = 10.0
     started = time.monotonic()
 
     response = await get("/api/v1/dashboard?year=2020")
@@ -312,7 +314,7 @@ async def test_a_service_down_or_slow_is_degraded_and_the_rest_served_within_the
     assert response.status_code == 200, response.text
     body = response.json()
     assert sorted(body["degraded"]) == ["governance", "welfare"]
-    assert elapsed < 1.5  # the deadline is 0.5 s, the slow service takes 5 s
+    assert elapsed < 4.0  # the deadline is 2 s, the slow service takes 10 s
     sources = {s["service"]: s for s in body["sources"]}
     assert sources["governance"]["failure"] == "timeout"
     assert sources["welfare"]["failure"] in ("unreachable", "timeout")  # retried until the deadline

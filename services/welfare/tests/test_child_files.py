@@ -190,7 +190,9 @@ async def test_directors_come_and_go_with_the_village_files(
     assert len(released.json()["items"]) == 3
     bulk = (
         await session.scalars(
-            select(AuditEvent).where(AuditEvent.entity == "child_file", AuditEvent.action == "bulk")
+            select(AuditEvent)
+            .where(AuditEvent.entity == "child_file", AuditEvent.action == "bulk")
+            .order_by(AuditEvent.id)  # the appointment's, then the leaving's
         )
     ).all()
     assert len(bulk) == 2
