@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -102,6 +103,29 @@ async def test_a_run_pays_every_payable_enrolment_once(
     ]
 
 
+async def test_a_run_keeps_its_sums_by_village_for_the_statistics(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    other_village = "429006101202"
+    for amount, village in (("450.00", VILLAGE), ("300.50", VILLAGE), ("120.25", other_village)):
+        await enrol(client, tokens, enrolment("rural_dibao", amount, area_code=village))
+
+    run = (await start_run(client, tokens)).json()
+
+    sums = await session.execute(
+        text(
+            "SELECT area_code, line_count, persons, amount FROM disbursement_area_total"
+            " WHERE run_id = :id ORDER BY area_code"
+        ),
+        {"id": run["id"]},
+    )
+    assert [tuple(row) for row in sums] == [
+        (VILLAGE, 2, 2, Decimal("750.50")),
+        (other_village, 1, 1, Decimal("120.25")),
+    ]
+    assert (run["line_count"], run["total_amount"]) == (3, "870.75")
+
+
 async def test_the_same_run_twice_returns_the_first(
     client: httpx.AsyncClient, tokens: Tokens
 ) -> None:
@@ -154,11 +178,13 @@ async def test_approval_and_payment_follow_the_rules(
     assert paid.json()["status"] == "paid"
     assert paid_again.status_code == 409
     assert paid_again.json()["allowed"] == []
-    with pytest.raises(Exception, match="is paid and cannot change"):
-        async with session.begin_nested():
-            await session.execute(
-                text("UPDATE disbursement_line SET amount = 0 WHERE run_id = :id"), {"id": run_id}
-            )
+    for change in (
+        "UPDATE disbursement_line SET amount = 0 WHERE run_id = :id",
+        "UPDATE disbursement_area_total SET amount = 0 WHERE run_id = :id",
+    ):
+        with pytest.raises(Exception, match="is paid and cannot change"):
+            async with session.begin_nested():
+                await session.execute(text(change), {"id": run_id})
 
 
 async def test_export_masks_id_numbers_without_pii_read(

@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_cli.pytest_plugin import Tokens
+from civil_shared.runtime.disbursements import sum_by_area
 from civil_shared.testing.factories import make_id_number
 from civil_welfare.children.files.models import ChildFile
 from civil_welfare.children.support.models import ChildSupportCase
@@ -30,7 +31,11 @@ from civil_welfare.institutions.models import (
     DisabledTekunResident,
 )
 from civil_welfare.parameters.models import WelfareParameter
-from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.subsidy_runs.models import (
+    DisbursementAreaTotal,
+    DisbursementLine,
+    DisbursementRun,
+)
 from civil_welfare.visits.models import Visit
 from civil_welfare.workforce.models import ChildWelfareWorker, WorkerTraining
 
@@ -232,6 +237,7 @@ async def run(
             for area, amount in lines
         ),
     )
+    await session.execute(sum_by_area(DisbursementLine, DisbursementAreaTotal, row.id))
     await session.execute(
         update(DisbursementRun).where(DisbursementRun.id == row.id).values(status=status)
     )

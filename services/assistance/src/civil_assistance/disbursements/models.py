@@ -3,7 +3,11 @@ import uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civil_assistance.db import Base
-from civil_shared.runtime.disbursements import DisbursementLineMixin, DisbursementRunMixin
+from civil_shared.runtime.disbursements import (
+    DisbursementAreaTotalMixin,
+    DisbursementLineMixin,
+    DisbursementRunMixin,
+)
 
 
 class DisbursementRun(DisbursementRunMixin, Base):
@@ -15,3 +19,7 @@ class DisbursementLine(DisbursementLineMixin, Base):
 
     enrolment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     household_id: Mapped[uuid.UUID | None]
+
+
+class DisbursementAreaTotal(DisbursementAreaTotalMixin, Base):
+    pass

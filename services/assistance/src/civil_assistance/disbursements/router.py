@@ -1,5 +1,9 @@
 from civil_assistance.db import AuditEvent, IdempotencyRecord
-from civil_assistance.disbursements.models import DisbursementLine, DisbursementRun
+from civil_assistance.disbursements.models import (
+    DisbursementAreaTotal,
+    DisbursementLine,
+    DisbursementRun,
+)
 from civil_assistance.disbursements.payable import payable_lines
 from civil_assistance.disbursements.schemas import LineOut
 from civil_assistance.enrolments.schemas import Programme
@@ -8,6 +12,7 @@ from civil_shared.runtime.disbursements import DisbursementRuns, disbursement_ro
 runs = DisbursementRuns(
     run_model=DisbursementRun,
     line_model=DisbursementLine,
+    area_total_model=DisbursementAreaTotal,
     programmes=Programme,
     payable=payable_lines,
     line_out=LineOut,

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from civil_assistance.disbursements.models import DisbursementLine, DisbursementRun
+from civil_assistance.disbursements.models import DisbursementAreaTotal, DisbursementRun
 from civil_assistance.enrolments.models import Enrolment
 from civil_assistance.standards.models import AssistanceStandard
 from civil_shared.runtime.statements import Statements
@@ -84,27 +84,21 @@ class StatsRepository:
 
     @staticmethod
     def _paid(year: int, area_code: str | None) -> Any:
-        township = _township(DisbursementLine.area_code)
-        run_year = func.left(DisbursementRun.period, 4).label("year")
+        # The runs' sums by village, not their lines: a year's lines are 20 times as many.
+        by_area, run = DisbursementAreaTotal, DisbursementRun
+        township = _township(by_area.area_code)
+        run_year = func.left(run.period, 4).label("year")
         return (
-            select(
-                run_year,
-                DisbursementRun.programme,
-                township,
-                func.sum(DisbursementLine.amount).label("amount"),
-            )
-            .join(DisbursementLine, DisbursementLine.run_id == DisbursementRun.id)
+            select(run_year, run.programme, township, func.sum(by_area.amount).label("amount"))
+            .join(by_area, by_area.run_id == run.id)
             .where(
                 and_(
-                    DisbursementRun.status == "paid",
-                    or_(
-                        DisbursementRun.period.startswith(f"{year}-"),
-                        DisbursementRun.period.startswith(f"{year - 1}-"),
-                    ),
-                    _within(DisbursementLine.area_code, area_code),
+                    run.status == "paid",
+                    or_(run.period.startswith(f"{year}-"), run.period.startswith(f"{year - 1}-")),
+                    _within(by_area.area_code, area_code),
                 )
             )
-            .group_by(run_year, DisbursementRun.programme, township)
+            .group_by(run_year, run.programme, township)
         )
 
     async def city_standards(self, years: tuple[int, ...]) -> list[Any]:

@@ -45,7 +45,7 @@ from civil_welfare.hard_up_elderly.repository import payable_in as hard_up_payab
 from civil_welfare.high_age.models import HighAgeAllowance
 from civil_welfare.high_age.repository import payable_in as high_age_payable_in
 from civil_welfare.parameters.by_area import AreaValues
-from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.subsidy_runs.models import DisbursementAreaTotal, DisbursementRun
 from civil_welfare.subsidy_runs.schemas import Subsidy
 
 PAID = "paid"
@@ -258,29 +258,30 @@ class StatsRepository:
         return union_all(*parts)
 
     async def paid(self, year: int, area_code: str | None) -> list[Any]:
-        """``(year, subsidy, township, amount, person_months)``: the lines of the paid runs
-        of ``year`` and the year before, by year and the village each line was paid in."""
+        """``(year, subsidy, township, amount, person_months)``: the money of the paid runs
+        of ``year`` and the year before, by year and the township it was paid in."""
         query = _STATEMENTS.get(("paid", year, area_code), lambda: self._paid(year, area_code))
         return list((await self.session.execute(query)).all())
 
     @staticmethod
     def _paid(year: int, area_code: str | None) -> Any:
-        run, line = DisbursementRun, DisbursementLine
-        where = township(line.area_code)
+        # The runs' sums by village, not their lines: a year's lines are 20 times as many.
+        run, by_area = DisbursementRun, DisbursementAreaTotal
+        where = township(by_area.area_code)
         run_year = func.left(run.period, 4)
         return (
             select(
                 run_year.label("year"),
                 run.programme.label("subsidy"),
                 where.label("township"),
-                func.sum(line.amount).label("amount"),
-                func.sum(line.persons).label("person_months"),
+                func.sum(by_area.amount).label("amount"),
+                func.sum(by_area.persons).label("person_months"),
             )
-            .join(line, line.run_id == run.id)
+            .join(by_area, by_area.run_id == run.id)
             .where(
                 run.status == PAID,
                 or_(run.period.startswith(f"{year}-"), run.period.startswith(f"{year - 1}-")),
-                within(line.area_code, area_code),
+                within(by_area.area_code, area_code),
             )
             .group_by(run_year, run.programme, where)
         )

@@ -2,7 +2,11 @@ import uuid
 
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civil_shared.runtime.disbursements import DisbursementLineMixin, DisbursementRunMixin
+from civil_shared.runtime.disbursements import (
+    DisbursementAreaTotalMixin,
+    DisbursementLineMixin,
+    DisbursementRunMixin,
+)
 from civil_welfare.db import Base
 
 
@@ -15,3 +19,7 @@ class DisbursementLine(DisbursementLineMixin, Base):
 
     #: The grant or register entry the line pays (a high-age recipient, an orphan, ...).
     source_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class DisbursementAreaTotal(DisbursementAreaTotalMixin, Base):
+    pass

@@ -1,12 +1,17 @@
 from civil_shared.runtime.disbursements import DisbursementRuns, disbursement_router
 from civil_welfare.db import AuditEvent, IdempotencyRecord
-from civil_welfare.subsidy_runs.models import DisbursementLine, DisbursementRun
+from civil_welfare.subsidy_runs.models import (
+    DisbursementAreaTotal,
+    DisbursementLine,
+    DisbursementRun,
+)
 from civil_welfare.subsidy_runs.payable import payable_lines
 from civil_welfare.subsidy_runs.schemas import LineOut, Subsidy
 
 runs = DisbursementRuns(
     run_model=DisbursementRun,
     line_model=DisbursementLine,
+    area_total_model=DisbursementAreaTotal,
     programmes=Subsidy,
     payable=payable_lines,
     line_out=LineOut,

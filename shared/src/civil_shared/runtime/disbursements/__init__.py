@@ -5,19 +5,39 @@ A service declares its programmes (a StrEnum), its two tables (subclasses of
 ``payable`` query per programme and month, and mounts :func:`disbursement_router`
 over a :class:`DisbursementRuns`. Creating, approving (four eyes), paying,
 reading and exporting a run live here once; migrations install
-:data:`PAID_RUN_GUARD` so that a paid run cannot change, whoever writes.
+:data:`PAID_RUN_GUARD` (and :data:`AREA_TOTAL_GUARD`) so that a paid run cannot
+change, whoever writes. A third table, a subclass of
+:class:`DisbursementAreaTotalMixin`, keeps each run's lines summed by area, for the
+statistics.
 """
 
-from civil_shared.runtime.disbursements.ddl import DROP_PAID_RUN_GUARD, PAID_RUN_GUARD
-from civil_shared.runtime.disbursements.models import DisbursementLineMixin, DisbursementRunMixin
+from civil_shared.runtime.disbursements.ddl import (
+    AREA_TOTAL_GUARD,
+    DROP_AREA_TOTAL_GUARD,
+    DROP_PAID_RUN_GUARD,
+    PAID_RUN_GUARD,
+)
+from civil_shared.runtime.disbursements.models import (
+    DisbursementAreaTotalMixin,
+    DisbursementLineMixin,
+    DisbursementRunMixin,
+)
 from civil_shared.runtime.disbursements.router import disbursement_router
-from civil_shared.runtime.disbursements.runs import AnySelect, DisbursementRuns, Payable
+from civil_shared.runtime.disbursements.runs import (
+    AnySelect,
+    DisbursementRuns,
+    Payable,
+    sum_by_area,
+)
 from civil_shared.runtime.disbursements.schemas import RunOut, RunStatus
 
 __all__ = [
+    "AREA_TOTAL_GUARD",
+    "DROP_AREA_TOTAL_GUARD",
     "DROP_PAID_RUN_GUARD",
     "PAID_RUN_GUARD",
     "AnySelect",
+    "DisbursementAreaTotalMixin",
     "DisbursementLineMixin",
     "DisbursementRunMixin",
     "DisbursementRuns",
@@ -25,4 +45,5 @@ __all__ = [
     "RunOut",
     "RunStatus",
     "disbursement_router",
+    "sum_by_area",
 ]

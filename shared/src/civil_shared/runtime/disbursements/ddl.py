@@ -1,5 +1,8 @@
 """The database's own guard of paid runs, for every service's migrations.
 
+:data:`AREA_TOTAL_GUARD` extends it to the sums by area (added later, by its own
+migration): the function that guards the lines guards them too.
+
 One statement each: asyncpg runs a single command per call. Lines are checked
 once per statement (transition tables), not per row: a run writes a million.
 """
@@ -64,4 +67,21 @@ DROP_PAID_RUN_GUARD = [
     "DROP TRIGGER disbursement_run_paid_guard ON disbursement_run",
     "DROP FUNCTION refuse_lines_of_paid_run()",
     "DROP FUNCTION refuse_change_to_paid_run()",
+]
+
+
+def _area_total_guard(event: str) -> str:
+    changed = "NEW TABLE AS changed_new" if event == "insert" else "OLD TABLE AS changed_old"
+    return f"""
+CREATE TRIGGER disbursement_area_total_paid_guard_{event}
+    AFTER {event.upper()} ON disbursement_area_total REFERENCING {changed}
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_lines_of_paid_run()
+"""
+
+
+AREA_TOTAL_GUARD = [_area_total_guard(event) for event in ("insert", "update", "delete")]
+
+DROP_AREA_TOTAL_GUARD = [
+    f"DROP TRIGGER disbursement_area_total_paid_guard_{event} ON disbursement_area_total"
+    for event in ("insert", "update", "delete")
 ]

@@ -1,4 +1,5 @@
-"""The two tables of runs: ``disbursement_run`` and ``disbursement_line`` in each service."""
+"""The tables of runs in each service: ``disbursement_run``, its ``disbursement_line``s and
+their sums by area, ``disbursement_area_total``."""
 
 import uuid
 from datetime import datetime
@@ -59,5 +60,28 @@ class DisbursementLineMixin:
     payee_id_number: Mapped[str] = mapped_column(String(18))
     payee_name: Mapped[str] = mapped_column(String(100))
     area_code: Mapped[str] = mapped_column(String(12), index=True)
+    persons: Mapped[int]
+    amount: Mapped[Decimal]
+
+
+class DisbursementAreaTotalMixin:
+    """A run's lines summed by the area (village) they were paid in; written with the lines.
+
+    The statistics read the money of a year's runs from here: the lines of a paid run
+    never change, and a year's lines are half a million rows where these are a few
+    thousand.
+    """
+
+    __tablename__ = "disbursement_area_total"
+    __audit__ = False  # written with the run's lines, which record one bulk event
+
+    @declared_attr
+    def run_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(
+            ForeignKey("disbursement_run.id", ondelete="CASCADE"), primary_key=True
+        )
+
+    area_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    line_count: Mapped[int]
     persons: Mapped[int]
     amount: Mapped[Decimal]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, func, insert, literal, select
+from sqlalchemy import ColumnElement, Insert, Select, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.auth import Principal
@@ -14,7 +14,11 @@ from civil_shared.errors import Conflict, NotFound
 from civil_shared.pagination import Page, PageParams
 from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
 from civil_shared.runtime.database import count_rows
-from civil_shared.runtime.disbursements.models import DisbursementLineMixin, DisbursementRunMixin
+from civil_shared.runtime.disbursements.models import (
+    DisbursementAreaTotalMixin,
+    DisbursementLineMixin,
+    DisbursementRunMixin,
+)
 from civil_shared.runtime.disbursements.schemas import NEXT_STATUS, P, RunOut, RunStatus
 from civil_shared.runtime.idempotency import Idempotency, IdempotencyRecordMixin
 from civil_shared.types import Period
@@ -23,6 +27,23 @@ from civil_shared.types import Period
 #: (all of them but ``run_id``): set-based, nothing passes through Python.
 AnySelect = Select[*tuple[Any, ...]]
 Payable = Callable[[AsyncSession, P, Period], Awaitable[AnySelect]]
+
+
+def sum_by_area(
+    line: type[DisbursementLineMixin],
+    by_area: type[DisbursementAreaTotalMixin],
+    run_id: uuid.UUID,
+) -> Insert:
+    """The INSERT ... SELECT of the run's lines summed by area (after its lines)."""
+    sums = (
+        select(
+            line.run_id, line.area_code, func.count(), func.sum(line.persons), func.sum(line.amount)
+        )
+        .where(line.run_id == run_id)
+        .group_by(line.run_id, line.area_code)
+    )
+    columns = ["run_id", "area_code", "line_count", "persons", "amount"]
+    return insert(by_area).from_select(columns, sums)
 
 
 class DisbursementRuns(Generic[P]):
@@ -37,6 +58,7 @@ class DisbursementRuns(Generic[P]):
         *,
         run_model: type[DisbursementRunMixin],
         line_model: type[DisbursementLineMixin],
+        area_total_model: type[DisbursementAreaTotalMixin],
         programmes: type[P],
         payable: Payable[P],
         line_out: type[BaseModel],
@@ -46,6 +68,7 @@ class DisbursementRuns(Generic[P]):
     ) -> None:
         self.run_model = run_model
         self.line_model = line_model
+        self.area_total_model = area_total_model
         self.programmes = programmes
         self.payable = payable
         self.line_out = line_out
@@ -219,18 +242,20 @@ class DisbursementRuns(Generic[P]):
     async def _fill(
         self, session: AsyncSession, run: DisbursementRunMixin, payable: AnySelect
     ) -> None:
-        """One line per payable record in one INSERT ... SELECT, then the run's totals."""
-        line = self.line_model
+        """One line per payable record in one INSERT ... SELECT, their sums by area in a
+        second, then the run's totals from those."""
+        line, by_area = self.line_model, self.area_total_model
         columns = ["run_id", *payable.selected_columns.keys()]
         rows = select(literal(run.id), *payable.subquery().c)
         await session.execute(insert(line).from_select(columns, rows))
+        await session.execute(sum_by_area(line, by_area, run.id))
         totals = (
             await session.execute(
                 select(
-                    func.count(),
-                    func.coalesce(func.sum(line.persons), 0),
-                    func.coalesce(func.sum(line.amount), 0),
-                ).where(line.run_id == run.id)
+                    func.coalesce(func.sum(by_area.line_count), 0),
+                    func.coalesce(func.sum(by_area.persons), 0),
+                    func.coalesce(func.sum(by_area.amount), 0),
+                ).where(by_area.run_id == run.id)
             )
         ).one()
         run.line_count, run.persons, run.total_amount = totals
