@@ -110,7 +110,13 @@ def elder(
     )
 
 
-def child_file(area: str, category: str, born: date, closed: date | None = None) -> ChildFile:
+def child_file(
+    area: str,
+    category: str,
+    born: date,
+    closed: date | None = None,
+    registered: date = date(2019, 1, 1),
+) -> ChildFile:
     return ChildFile(
         id_number=str(make_id_number(birth_date=born)),
         name="儿童",
@@ -121,6 +127,7 @@ def child_file(area: str, category: str, born: date, closed: date | None = None)
         status="closed" if closed else "active",
         close_reason="situation_improved" if closed else None,
         closed_date=closed,
+        registered_date=registered,
     )
 
 
@@ -263,6 +270,7 @@ async def test_registers_count_what_stands_on_31_december(
         child_file(DUOBAO_VILLAGE, "left_behind", date(2003, 1, 1)),  # 17 on 31 December
         child_file(DUOBAO_VILLAGE, "left_behind", date(2002, 12, 31)),  # 18 that day
         child_file(DUOBAO_VILLAGE, "left_behind", date(2021, 3, 1)),  # not yet born
+        child_file(DUOBAO_VILLAGE, "left_behind", date(2010, 4, 1), registered=date(2021, 1, 4)),
         child_file(DUOBAO_VILLAGE, "hardship", date(2011, 1, 1), closed=date(2020, 12, 31)),
         child_file(DUOBAO_VILLAGE, "hardship", date(2011, 1, 1), closed=date(2021, 1, 5)),
         child_file(TUOSHI_VILLAGE, "hardship", date(2015, 1, 1)),
@@ -735,7 +743,7 @@ async def test_a_year_without_the_left_behind_rule_shows_that_count_as_unknown(
     assert in_2019["visits_overdue"] is None  # the visit intervals are seeded from 2020 too
     assert in_2019["left_behind_children"] == 1
     assert in_2020["left_behind_elderly"] == 1
-    assert in_2020["visits_overdue"] == 1  # never visited since 1 January 2019
+    assert in_2020["visits_overdue"] == 2  # both never visited since 1 January 2019
 
 
 async def test_only_platform_services_read_the_statistics(

@@ -70,6 +70,7 @@ async def add_child(session: AsyncSession, *, born: date | None = None) -> Child
         guardian_name="王大爷",
         guardian_relation="grandparent",
         status="active",
+        registered_date=date(2019, 11, 30),
         created_at=datetime(2019, 11, 30, 12, tzinfo=UTC),
     )
     session.add(child)

@@ -1,7 +1,7 @@
 """The visit round's rule: month ends, leap years, interval changes, the due/overdue
 boundaries, who is on the round; and the SQL twin agreeing with it day by day."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Date, Integer, cast, func, literal, select
@@ -19,7 +19,6 @@ from civil_welfare.visits.schedule import (
     state_sql,
 )
 from civil_welfare.visits.schemas import ScheduleState, SubjectKind, VisitKind
-from civil_welfare.visits.subjects import local_date, local_date_sql
 
 D = date.fromisoformat
 
@@ -161,17 +160,3 @@ async def test_sql_state_and_overdue_days_agree_with_the_rule(session: AsyncSess
         ).one()
         assert list(states[: len(dues)]) == [schedule_state(d, on, within).value for d in dues]
         assert list(states[len(dues) :]) == [overdue_days(d, on) for d in dues]
-
-
-async def test_a_moment_falls_on_the_same_local_day_in_sql_and_python(
-    session: AsyncSession,
-) -> None:
-    moments = [
-        datetime(2020, 2, 28, 23, 59, tzinfo=UTC),
-        datetime(2020, 2, 29, 0, 0, tzinfo=UTC),
-        datetime(2020, 2, 29, 16, 30, tzinfo=UTC),
-        datetime(2020, 12, 31, 23, 30, tzinfo=UTC),
-    ]
-    for moment in moments:
-        in_sql = await session.scalar(select(local_date_sql(literal(moment))))
-        assert in_sql == local_date(moment)

@@ -114,6 +114,7 @@ async def add_child(
         guardian_relation="grandparent",
         director_id=director.id if director else None,
         status="active",
+        registered_date=day,
         created_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
     )
     session.add(child)

@@ -90,10 +90,12 @@ def _counted(
 
 
 def _child_on_file(on: date, categories: tuple[ChildCategory, ...]) -> ColumnElement[bool]:
-    """A file open on ``on`` (not closed by then) of a child born by then and not yet 18."""
+    """A file open on ``on`` (opened by then, not closed by then) of a child born by then
+    and not yet 18."""
     f = ChildFile
     return and_(
         f.category.in_([c.value for c in categories]),
+        f.registered_date <= on,
         or_(f.status == FileStatus.ACTIVE.value, f.closed_date > on),
         born_by(f.id_number, on, 0),
         ~born_by(f.id_number, on, ADULT_AGE),

@@ -48,7 +48,6 @@ from civil_welfare.children.majority import eighteenth_birthday, is_minor_on
 from civil_welfare.db import AuditEvent
 from civil_welfare.visits.models import Visit
 from civil_welfare.visits.schemas import FollowUpIn, SubjectKind, VisitCreate, VisitKind, Visitor
-from civil_welfare.visits.subjects import utc_offset
 
 PREFIX: Final = "WELFARE_VISIT"
 
@@ -174,14 +173,12 @@ _FIND_CHILDREN = text(
     """
     UPDATE visit_staging AS s
     SET child_file_id = f.id, area_code = f.area_code,
-        registered_date = coalesce(
-            f.registered_date, CAST(timezone('UTC', f.created_at) + :utc_offset AS date)
-        ),
+        registered_date = f.registered_date,
         inactive = f.status <> 'active', ended_date = f.closed_date
     FROM child_file AS f
     WHERE s.subject_kind = 'child' AND f.id_number = s.id_number
     """
-).bindparams(bindparam("utc_offset"))
+)
 
 # A subject outside the caller's areas is reported as not on the register (as a 404).
 _PROBLEMS = text(
@@ -355,7 +352,7 @@ class VisitImport:
         async with all_or_nothing(session, PREFIX):
             await STAGING.fill(session, checked.records)
             await session.execute(_FIND_ELDERS)
-            await session.execute(_FIND_CHILDREN, {"utc_offset": utc_offset()})
+            await session.execute(_FIND_CHILDREN)
             await _set_problems(session, problems, principal)
             if problems.count:
                 raise sheet.failure()

@@ -51,7 +51,6 @@ from civil_welfare.visits.schedule import (
     state_sql,
 )
 from civil_welfare.visits.schemas import ScheduleState, SubjectKind
-from civil_welfare.visits.subjects import local_date_sql
 from civil_welfare.workforce.models import ChildWelfareWorker
 
 E, F, W, V = LeftBehindElder, ChildFile, ChildWelfareWorker, Visit
@@ -158,10 +157,9 @@ def _elder_rows(f: RoundFilter, intervals: AreaValues | None) -> Select[Any]:
 def _child_rows(f: RoundFilter, intervals: AreaValues | None) -> Select[Any]:
     last = _last_visits(V.child_file_id, SubjectKind.CHILD, f.on)
     months = _interval(intervals, SubjectKind.CHILD, F.area_code)
-    registered = func.coalesce(F.registered_date, local_date_sql(F.created_at))
-    anchor = func.coalesce(last.c.last_visit_date, registered)
+    anchor = func.coalesce(last.c.last_visit_date, F.registered_date)
     conditions = [
-        registered <= f.on,
+        F.registered_date <= f.on,
         or_(F.status == FileStatus.ACTIVE.value, F.closed_date > f.on),
         ~born_by(F.id_number, f.on, ADULT_AGE),
         f.scope(F.area_code),
@@ -175,7 +173,7 @@ def _child_rows(f: RoundFilter, intervals: AreaValues | None) -> Select[Any]:
             F.id_number.label("id_number"),
             F.name.label("name"),
             F.area_code.label("area_code"),
-            registered.label("registered_date"),
+            F.registered_date.label("registered_date"),
             W.name.label("worker_name"),
             cast(null(), String).label("worker_username"),
             F.director_id.label("director_id"),

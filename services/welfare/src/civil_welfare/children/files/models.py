@@ -65,6 +65,7 @@ class ChildFile(Versioned, Timestamps, Base):
     close_reason: Mapped[str | None] = mapped_column(String(30))
     closed_date: Mapped[date | None]
     #: The day the file was opened (建档日期), which may precede the platform (a paper file
-    #: moved onto it); NULL in files made before it was kept: their creation day stands.
-    registered_date: Mapped[date | None]
+    #: moved onto it); files made before it was kept have their creation day (migration
+    #: 7c2b9e4f1a85).
+    registered_date: Mapped[date]
     status_note: Mapped[str | None] = mapped_column(Text)

@@ -89,17 +89,9 @@ def to_out(child: ChildFile, director: ChildWelfareWorker | None, today: date) -
         close_reason=CloseReason(child.close_reason) if child.close_reason else None,
         closed_date=child.closed_date,
         status_note=child.status_note,
-        registered_date=registered_on(child),
+        registered_date=child.registered_date,
         version=child.version,
     )
-
-
-def registered_on(child: ChildFile) -> date:
-    """The file's registration day: as recorded, or for a file made before it was kept,
-    the day the file was created, in the server's local time."""
-    if child.registered_date is not None:
-        return child.registered_date
-    return child.created_at.astimezone().date()
 
 
 def _set_guardian(child: ChildFile, guardian: Guardian) -> None:
