@@ -242,6 +242,30 @@ async def test_a_year_without_a_standard_is_a_conflict(
     assert response.json()["code"] == "ASSISTANCE_STANDARD_MISSING"
 
 
+async def test_a_standard_of_nothing_is_a_conflict_not_a_division_by_zero(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    await zero_standard(session)
+
+    response = await apply(client, tokens, case(amount="500.00"))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "ASSISTANCE_STANDARD_NOT_POSITIVE"
+    assert "0 元" in response.json()["detail"]
+
+
+async def zero_standard(session: AsyncSession) -> None:
+    """多宝镇's urban standard for 2020 entered as 0 (a placeholder, say)."""
+    await session.execute(
+        text(
+            "INSERT INTO assistance_standard (programme, year, area_code, amount, unit,"
+            " effective_date) VALUES ('urban_dibao', 2020, :area, 0, 'per_month', '2020-01-01')"
+        ),
+        {"area": DUOBAO},
+    )
+    await session.commit()
+
+
 # --- spending type -------------------------------------------------------------
 
 

@@ -21,6 +21,8 @@ from civil_assistance.temporary.repository import temporary_stats
 from civil_cli.pytest_plugin import Tokens
 from civil_shared.testing.factories import make_id_number
 
+from .test_temporary import zero_standard
+
 # Urban dibao 630 a month in 2020 and 600 in 2019 (seeded): the township approves up
 # to 3 × 630 = 1,890.00, a case reaches at most 6 × 630 = 3,780.00.
 IMPORT = "/api/v1/temporary-cases/import"
@@ -213,6 +215,20 @@ async def test_a_year_without_a_standard_is_reported_on_its_rows(
     problems = report(await upload(client, city(tokens), csv_file(rows)))
 
     assert "2015 年度尚未设定" in problems[(2, "area_code")]
+
+
+async def test_a_standard_of_nothing_is_reported_on_its_rows(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    await zero_standard(session)
+
+    response = await upload(client, city(tokens), csv_file([row(), row(area_code=TUOSHI_VILLAGE)]))
+
+    assert response.status_code == 422
+    problems = report(response)
+    assert "城市低保月标准为 0 元" in problems[(2, "area_code")]
+    assert (3, "area_code") not in problems
+    assert (await listed(client, tokens, area_code=DUOBAO))["total"] == 0
 
 
 async def test_an_auditor_cannot_import(client: httpx.AsyncClient, tokens: Tokens) -> None:

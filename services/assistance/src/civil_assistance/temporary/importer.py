@@ -270,10 +270,11 @@ _PROBLEMS = text(
            )) AS registered
     FROM checked AS c
     WHERE c.standard_monthly IS NULL
+       OR c.standard_monthly <= 0
        OR c.max_multiple IS NULL
        OR c.township_limit_multiple IS NULL
        OR c.amount <= 0
-       OR round(c.amount / c.standard_monthly, 2) >= 1000000
+       OR round(c.amount / nullif(c.standard_monthly, 0), 2) >= 1000000
        OR (c.amount > c.standard_monthly * c.max_multiple AND NOT c.major_hardship)
        OR (c.above_township AND c.status = 'township_approved')
        OR (c.above_township AND :township_only AND c.status = 'paid')
@@ -450,6 +451,14 @@ def _policy_problems(row: Any, problems: Problems, township_only: bool) -> None:
             "area_code",
             f"{row.year} 年度尚未设定适用于 {row.area_code} 的城市低保标准，"
             "请先设定该年度的救助标准",
+        )
+        return
+    if standard <= 0:
+        problems.add(
+            number,
+            "area_code",
+            f"{row.year} 年度适用于 {row.area_code} 的城市低保月标准为 0 元，"
+            "无法据此核定临时救助，请先更正救助标准",
         )
         return
     for value, key in (

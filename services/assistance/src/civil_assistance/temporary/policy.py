@@ -12,6 +12,7 @@ from civil_assistance.parameters.service import parameter_value
 from civil_assistance.standards.schemas import StandardProgramme
 from civil_assistance.standards.service import standard_in_force
 from civil_assistance.temporary.schemas import ApprovalLevel
+from civil_shared.errors import Conflict
 from civil_shared.types import Period, to_fen
 
 #: A case keeps its multiple of the standard in NUMERIC(8, 2): an amount reaching a
@@ -64,6 +65,15 @@ async def temporary_policy(session: AsyncSession, year: int, area_code: str) -> 
     standard = await standard_in_force(
         session, StandardProgramme.URBAN_DIBAO, area_code, Period(f"{year}-01")
     )
+    if standard.monthly_amount <= 0:
+        # Every limit is a multiple of it: a standard of nothing allows nothing sensible.
+        raise Conflict(
+            f"{year} 年度适用于 {area_code} 的城市低保月标准为 0 元，无法据此核定临时救助，"
+            "请先更正救助标准",
+            code="ASSISTANCE_STANDARD_NOT_POSITIVE",
+            area_code=area_code,
+            year=year,
+        )
     return TemporaryPolicy(
         year=year,
         area_code=area_code,
