@@ -26,7 +26,12 @@ class Statements:
         self._built: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+    def get(self, key: Hashable, build: Callable[[], T], *, keep: bool = True) -> T:
+        """The statement kept under ``key``, else ``build()``'s, kept. ``keep=False``
+        builds afresh and keeps nothing: for a statement holding a caller's own
+        condition (their areas), which no key here names."""
+        if not keep:
+            return build()
         with self._lock:
             if key in self._built:
                 self._built.move_to_end(key)

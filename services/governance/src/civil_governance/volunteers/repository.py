@@ -239,9 +239,7 @@ async def volunteer_stats(
         )
         return registered, served
 
-    registered, served = (
-        build() if principal is not None else _STATEMENTS.get((on.year, year, area_code), build)
-    )
+    registered, served = _STATEMENTS.get((on.year, year, area_code), build, keep=principal is None)
     for village, n in (await session.execute(registered)).all():
         if n:
             slot(village)["volunteers_registered"] += n

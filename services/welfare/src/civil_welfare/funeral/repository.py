@@ -139,11 +139,7 @@ async def waiver_totals(
         )
         return query
 
-    query = (
-        build()
-        if visible is not None
-        else _STATEMENTS.get(("waivers", first, last, area_code), build)
-    )
+    query = _STATEMENTS.get(("waivers", first, last, area_code), build, keep=visible is None)
     # grouping(township, month, programme) is a bit mask: 1 = programme rolled up, etc.
     all_rolled_up, by_township, by_month, by_programme = 0b111, 0b011, 0b101, 0b110
     cases, amount = 0, Decimal("0.00")
@@ -214,9 +210,7 @@ async def cemetery_stats(
         )
         return query
 
-    query = (
-        build() if visible is not None else _STATEMENTS.get(("cemeteries", year, area_code), build)
-    )
+    query = _STATEMENTS.get(("cemeteries", year, area_code), build, keep=visible is None)
     built, in_year, pilots = 0, 0, 0
     townships: list[TownshipCemeteries] = []
     for row in (await session.execute(query)).all():

@@ -246,7 +246,7 @@ async def institution_summary(
         )
         return query
 
-    query = build() if visible is not None else _STATEMENTS.get(("institutions", area_code), build)
+    query = _STATEMENTS.get(("institutions", area_code), build, keep=visible is None)
     total: dict[str, int] = dict.fromkeys(
         ("institutions", "capacity", "residents", "staff", "disabled_tekun_residents"), 0
     )
@@ -316,9 +316,7 @@ async def closure_summary(
         ).group_by(func.grouping_sets(tuple_(), tuple_(periods.c.township)))
         return query
 
-    query = (
-        build() if visible is not None else _STATEMENTS.get(("closures", year, area_code), build)
-    )
+    query = _STATEMENTS.get(("closures", year, area_code), build, keep=visible is None)
     keys = ("institutions", "periods", "residents_inside", "staff_inside", "infections")
     total: dict[str, int] = dict.fromkeys(keys, 0)
     townships: list[TownshipClosures] = []

@@ -355,7 +355,7 @@ class VisitRepository:
             )
 
         key = ("made", first, last, area_code)
-        query = build() if principal is not None else _STATEMENTS.get(key, build)
+        query = _STATEMENTS.get(key, build, keep=principal is None)
         return list((await self.session.execute(query)).all())
 
     async def round_counts(self, f: RoundFilter, intervals: AreaValues | None) -> list[Any]:
