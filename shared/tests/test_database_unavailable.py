@@ -1,4 +1,5 @@
-"""A database that cannot be reached is a 503 to retry, not a 500; other errors stay 500s."""
+"""A database that cannot be reached is a 503 to retry, not a 500; a write that lost a race
+to another is a 409; other errors stay 500s."""
 
 from pathlib import Path
 
@@ -32,6 +33,25 @@ def _app(database_url: str) -> FastAPI:
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT no_such_column FROM pg_class"))
+        finally:
+            await engine.dispose()
+
+    @app.get("/race/{state}")
+    async def race(state: str) -> None:
+        # The errors of a writer that lost a race: the referenced row deleted meanwhile,
+        # the same key taken meanwhile (raised by PostgreSQL itself).
+        engine = create_async_engine(database_url, poolclass=NullPool)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(text("CREATE TEMPORARY TABLE parent (id int PRIMARY KEY)"))
+                await connection.execute(
+                    text("CREATE TEMPORARY TABLE child (parent_id int REFERENCES parent)")
+                )
+                await connection.execute(text("INSERT INTO parent VALUES (1)"))
+                if state == "foreign-key":
+                    await connection.execute(text("INSERT INTO child VALUES (2)"))
+                else:
+                    await connection.execute(text("INSERT INTO parent VALUES (1)"))
         finally:
             await engine.dispose()
 
@@ -87,6 +107,15 @@ async def test_other_errors_stay_server_errors(path: str, pg_server_url: str) ->
 
     assert response.status_code == 500
     assert response.json()["code"] != "DATABASE_UNAVAILABLE"
+
+
+@pytest.mark.parametrize("state", ["foreign-key", "unique"])
+async def test_a_write_that_lost_a_race_is_a_409_to_retry(state: str, pg_server_url: str) -> None:
+    response = await _get(_app(asyncpg_url(pg_server_url)), f"/race/{state}")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "DATABASE_CONFLICT"
+    assert "请刷新后重试" in response.json()["detail"]
 
 
 async def test_an_exhausted_pool_is_a_503_busy(pg_server_url: str) -> None:

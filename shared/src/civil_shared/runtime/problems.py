@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from civil_shared.errors import (
     PROBLEM_CONTENT_TYPE,
     AppError,
+    Conflict,
     FieldProblem,
     PreconditionFailed,
     RequestValidationFailed,
@@ -31,6 +32,9 @@ log = structlog.get_logger("civil.errors")
 #: 08), administrator, crash and "starting up / shutting down" (57P01-57P03), too
 #: many connections (53300).
 _UNREACHABLE_STATES: Final = ("08", "57P01", "57P02", "57P03", "53300")
+#: A foreign key or a unique key that a concurrent writer changed after the request
+#: checked it (a record referenced was deleted, the same record registered meanwhile).
+_RACE_STATES: Final = ("23503", "23505")
 #: How long a client is told to wait: a restart or failover takes seconds.
 DATABASE_RETRY_AFTER_S: Final = 2
 
@@ -148,6 +152,16 @@ async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, PreconditionFailed())
 
 
+def _sqlstate(exc: BaseException) -> str | None:
+    """The driver's SQLSTATE of a statement's error (SQLAlchemy's wraps the driver's)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    for error in (exc, orig, getattr(orig, "__cause__", None)):
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+    return None
+
+
 def _database_unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database cannot be reached now, not that the request is wrong.
 
@@ -183,6 +197,19 @@ def _raised_by_database_code(exc: BaseException) -> bool:
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     # A database restarting or failing over is a 503 the client may retry, not a 500;
     # the pool's pre-ping replaces the dead connections once it is back.
+    state = _sqlstate(exc)
+    if state in _RACE_STATES:
+        # The routes check what they can first and name their own conflicts; one that
+        # still reaches here lost a race, and the transaction wrote nothing.
+        log.warning("database_conflict", path=request.url.path, sqlstate=state)
+        return problem_response(
+            request,
+            Conflict(
+                "数据已被他人同时修改（所引用的记录已删除或同一记录已登记），"
+                "本次未保存任何内容，请刷新后重试",
+                code="DATABASE_CONFLICT",
+            ),
+        )
     if not _database_unreachable(exc):
         raise exc
     log.warning("database_unreachable", path=request.url.path, error=type(exc).__name__)
