@@ -14,6 +14,7 @@ from civil_assistance.rescue.repository import rescue_stats
 from civil_assistance.standards.service import to_out
 from civil_assistance.stats.repository import StatsRepository
 from civil_assistance.temporary.repository import temporary_stats
+from civil_assistance.temporary.schemas import TemporaryStats
 from civil_shared.contracts.assistance import (
     AssistanceStats,
     AssistanceYear,
@@ -60,6 +61,16 @@ def _paid(rows: list[Any], year: int) -> list[PaidFigure]:
         if int(row.year) == year:
             totals[row.programme] += row.amount
     return [PaidFigure(programme=p, amount=a) for p, a in sorted(totals.items())]
+
+
+def _temporary(stats: TemporaryStats) -> TemporaryFigures:
+    return TemporaryFigures(
+        cases=stats.cases,
+        total_amount=stats.total_amount,
+        average_amount=stats.average_amount,
+        previous_average_amount=stats.previous_average_amount,
+        average_growth_pct=stats.average_growth_pct,
+    )
 
 
 def _standards(rows: list[Any], year: int) -> list[StandardFigure]:
@@ -112,13 +123,7 @@ async def assistance_stats(
         area_code=area_code,
         programmes=_programmes(enrolled),
         standards=standards,
-        temporary=TemporaryFigures(
-            cases=temporary.cases,
-            total_amount=temporary.total_amount,
-            average_amount=temporary.average_amount,
-            previous_average_amount=temporary.previous_average_amount,
-            average_growth_pct=temporary.average_growth_pct,
-        ),
+        temporary=_temporary(temporary),
         paid=paid_figures,
         paid_total=sum((p.amount for p in paid_figures), ZERO),
         helper_ledger=helpers.active,
@@ -141,13 +146,7 @@ async def assistance_stats(
             year=year - 1,
             programmes=_programmes(enrolled, previous=True),
             standards=standards_before,
-            temporary=TemporaryFigures(
-                cases=temporary_before.cases,
-                total_amount=temporary_before.total_amount,
-                average_amount=temporary_before.average_amount,
-                previous_average_amount=temporary_before.previous_average_amount,
-                average_growth_pct=temporary_before.average_growth_pct,
-            ),
+            temporary=_temporary(temporary_before),
             paid=paid_before,
             paid_total=sum((p.amount for p in paid_before), ZERO),
             helper_ledger=helpers_before.active,
