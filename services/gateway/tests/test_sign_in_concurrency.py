@@ -8,17 +8,25 @@ import random
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from civil_cli.pytest_plugin import unique
 from civil_gateway.config import GatewaySettings
-from civil_gateway.identity.passwords import hash_secret
+from civil_gateway.identity.clients.models import ApiClient
+from civil_gateway.identity.clients.repository import ClientRepository
+from civil_gateway.identity.passwords import HashingGate, hash_secret, verify_secret
+from civil_gateway.identity.tokens import service as token_service
 from civil_gateway.identity.tokens.models import SignInAttempt
 from civil_gateway.identity.users.models import StaffUser
+from civil_gateway.identity.users.repository import UserRepository
 from civil_gateway.main import create_app
 from civil_shared.runtime.app import bind_database
 from civil_shared.runtime.database import create_sessionmaker
@@ -158,3 +166,136 @@ async def test_a_hopeless_queue_is_refused_with_retry_after(
         assert {a.status_code for a in answers} == {400, 503}
         # A sign-in refused for want of time was never tried: nothing recorded, nothing counted.
         assert sum((await outcomes(session, names)).values()) == len(answers) - len(busy)
+
+
+# --- a stored hash made with weaker parameters than today's ------------------------------
+
+#: Argon2 parameters below the gateway's: a hash made with them is replaced at sign-in.
+_weak_hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8192, parallelism=1),))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One of the two grants, for tests that hold for both: its account and its form."""
+
+    name: str
+    model: type[StaffUser] | type[ApiClient]
+    hash_column: str
+    #: The repository method that reads the account, before the check and after it.
+    lookup: tuple[type[Any], str]
+
+    def account(self, name: str, secret_hash: str) -> StaffUser | ApiClient:
+        if self.model is StaffUser:
+            return StaffUser(
+                username=name,
+                display_name="测试用户",
+                role="city_officer",
+                password_hash=secret_hash,
+            )
+        return ApiClient(
+            client_id=name, name="测试接入系统", scopes=["assistance:read"], secret_hash=secret_hash
+        )
+
+    def form(self, name: str, secret: str) -> dict[str, str]:
+        if self.model is StaffUser:
+            return {"grant_type": "password", "username": name, "password": secret}
+        return {"grant_type": "client_credentials", "client_id": name, "client_secret": secret}
+
+    async def stored_hash(self, session: AsyncSession, name: str) -> str:
+        column = getattr(self.model, self.hash_column)
+        key = StaffUser.username if self.model is StaffUser else ApiClient.client_id
+        found: str = (await session.execute(select(column).where(key == name))).scalar_one()
+        await session.commit()
+        return found
+
+
+GRANTS = [
+    Grant("password", StaffUser, "password_hash", (UserRepository, "by_username")),
+    Grant("client_credentials", ApiClient, "secret_hash", (ClientRepository, "by_client_id")),
+]
+
+
+async def token(client: httpx.AsyncClient, form: dict[str, str]) -> httpx.Response:
+    return await client.post("/api/v1/auth/token", data=form)
+
+
+@pytest.mark.parametrize("grant", GRANTS, ids=lambda g: g.name)
+async def test_right_sign_ins_at_once_after_the_hashing_parameters_change_all_succeed(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, grant: Grant
+) -> None:
+    """Four workers of an integrator (or four tabs of a user) sign in at once, all checking
+    the old hash; the first to finish stores a stronger one. The others, reading the
+    account again, must see only a new hash of the same secret, not a changed secret."""
+    workers = 4
+    weak_hash = _weak_hasher.hash(PASSWORD)
+    name = unique("rehash-")
+    # Every check against the old hash is done before any sign-in records its outcome,
+    # and then they record one after another, each well after the one before.
+    checked_old = asyncio.Barrier(workers)
+
+    async def verify(secret: str, hashed: str | None) -> tuple[bool, str | None]:
+        result = await verify_secret(secret, hashed)
+        if hashed == weak_hash:
+            order = await checked_old.wait()
+            await asyncio.sleep(0.3 * order)
+        return result
+
+    monkeypatch.setattr(token_service, "verify_secret", verify)
+    # A turn for each, as on a machine with as many CPUs: all four check at once.
+    gate = HashingGate(workers)
+    monkeypatch.setattr(token_service, "hashing_gate", lambda: gate)
+    async with gateway(address=a_remote_address()) as (client, session):
+        session.add(grant.account(name, weak_hash))
+        await session.commit()
+
+        answers = await asyncio.gather(
+            *(token(client, grant.form(name, PASSWORD)) for _ in range(workers))
+        )
+
+        assert [a.status_code for a in answers] == [200] * workers, [a.text for a in answers]
+        assert await outcomes(session, [name]) == Counter({"succeeded": workers})
+        stored = await grant.stored_hash(session, name)
+        assert stored != weak_hash  # upgraded, by one of them
+        assert await verify_secret(PASSWORD, stored) == (True, None)
+
+
+@pytest.mark.parametrize("grant", GRANTS, ids=lambda g: g.name)
+async def test_a_secret_changed_during_a_sign_in_is_not_overwritten_by_its_rehash(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, grant: Grant
+) -> None:
+    """An administrator sets a new password (or reissues a secret) just after a sign-in
+    with the old one read the account for the last time: that sign-in's stronger hash of
+    the old secret must not replace the new one."""
+    weak_hash = _weak_hasher.hash(PASSWORD)
+    new_secret = "Jingling-2024-new"
+    new_hash = await hash_secret(new_secret)
+    name = unique("changed-")
+    repository, method = grant.lookup
+    read = getattr(repository, method)
+    reads = 0
+
+    async with gateway(address=a_remote_address()) as (client, session):
+
+        async def read_then_change(self: Any, *args: Any, **kwargs: Any) -> object:
+            nonlocal reads
+            found = await read(self, *args, **kwargs)
+            reads += 1
+            if reads == 2:  # the read after the check: the administrator's change commits
+                column = getattr(grant.model, grant.hash_column)
+                await session.execute(
+                    update(grant.model).where(grant.model.id == found.id).values({column: new_hash})
+                )
+                await session.commit()
+            return found
+
+        monkeypatch.setattr(repository, method, read_then_change)
+        session.add(grant.account(name, weak_hash))
+        await session.commit()
+
+        # Checked, and read again, before the change: it signs in.
+        assert (await token(client, grant.form(name, PASSWORD))).status_code == 200
+        monkeypatch.setattr(repository, method, read)
+
+        assert await grant.stored_hash(session, name) == new_hash
+        assert (await token(client, grant.form(name, new_secret))).status_code == 200
+        assert (await token(client, grant.form(name, PASSWORD))).status_code in (400, 401)

@@ -20,6 +20,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pwdlib import PasswordHash
@@ -74,6 +75,15 @@ async def verify_secret(secret: str, hashed: str | None) -> tuple[bool, str | No
         return await _in_hashing_pool(_hasher.verify_and_update, secret, hashed)
     except UnknownHashError:
         return False, None  # a hash of a scheme we do not know matches nothing
+
+
+@dataclass(frozen=True)
+class Rehash:
+    """A stronger hash of a secret, to be stored only over the hash the secret was checked
+    against: a secret changed meanwhile (or another sign-in's rehash) is never overwritten."""
+
+    checked: str
+    stronger: str
 
 
 class HashingQueueFull(Exception):

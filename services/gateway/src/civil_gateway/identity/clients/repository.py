@@ -5,6 +5,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_gateway.identity.clients.models import ApiClient
+from civil_gateway.identity.passwords import Rehash
 from civil_shared.runtime.database import count_rows
 
 
@@ -44,16 +45,22 @@ class ClientRepository:
         return client
 
     async def record_token(
-        self, client_pk: uuid.UUID, at: datetime, new_hash: str | None = None
+        self, client_pk: uuid.UUID, at: datetime, rehash: Rehash | None = None
     ) -> None:
         """Note a token issued, without a new version of the client (see the users')."""
         # updated_at kept as it is: it tells when an administrator last changed the record.
-        values: dict[str, object] = {"updated_at": ApiClient.updated_at, "last_token_at": at}
-        if new_hash is not None:
-            values["secret_hash"] = new_hash
         await self.session.execute(
             update(ApiClient)
             .where(ApiClient.id == client_pk)
-            .values(**values)
+            .values(updated_at=ApiClient.updated_at, last_token_at=at)
             .execution_options(synchronize_session=False)
         )
+        if rehash is not None:
+            # Compare-and-set: a secret reissued after the check is not replaced by a
+            # hash of the old one.
+            await self.session.execute(
+                update(ApiClient)
+                .where(ApiClient.id == client_pk, ApiClient.secret_hash == rehash.checked)
+                .values(updated_at=ApiClient.updated_at, secret_hash=rehash.stronger)
+                .execution_options(synchronize_session=False)
+            )

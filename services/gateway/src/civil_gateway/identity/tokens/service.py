@@ -29,7 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_gateway.config import GatewaySettings
 from civil_gateway.identity.clients.repository import ClientRepository
 from civil_gateway.identity.keys import GatewayKeys
-from civil_gateway.identity.passwords import HashingQueueFull, hashing_gate, verify_secret
+from civil_gateway.identity.passwords import (
+    HashingQueueFull,
+    Rehash,
+    hashing_gate,
+    verify_secret,
+)
 from civil_gateway.identity.tokens.errors import (
     InvalidClient,
     InvalidGrant,
@@ -264,7 +269,7 @@ class TokenService:
         attempt: Attempt,
         secret: str,
         load: Callable[[], Awaitable[Account | None]],
-        record: Callable[[uuid.UUID, datetime, str | None], Awaitable[None]],
+        record: Callable[[uuid.UUID, datetime, Rehash | None], Awaitable[None]],
         *,
         wrong: Callable[[], OAuthError],
         disabled: Callable[[], OAuthError],
@@ -301,7 +306,18 @@ class TokenService:
             delay = min(2 * delay, ROOM_RETRY_LONGEST_S)
 
         account = await load()
-        if before is None or account is None or account.secret_hash != before.secret_hash:
+        checked = before.secret_hash if before is not None else None
+        if matches and account is not None and account.secret_hash != checked:
+            # The stored hash changed during the check: a new secret, or only a stronger
+            # hash of the same one that a concurrent sign-in stored (after the hashing
+            # parameters change, every sign-in at once rehashes). Only a check against
+            # the new hash tells which; it too holds no connection. It is outside the
+            # gate's turns, but only a right secret gets it, once.
+            await self.session.commit()
+            checked = account.secret_hash
+            matches, new_hash = await verify_secret(secret, checked)
+            account = await load()
+        if account is None or account.secret_hash != checked:
             # The secret checked is no longer the account's (changed or removed meanwhile).
             matches = False
         if not matches:
@@ -314,7 +330,10 @@ class TokenService:
         except InvalidScope as exc:
             await self._fail(attempt, pending, exc, SignInOutcome.INVALID_SCOPE)
         now = datetime.now(UTC)
-        await record(account.pk, now, new_hash)
+        # The stronger hash replaces only the one checked (compare-and-set): the secret
+        # may change between this read and the write.
+        rehash = Rehash(checked, new_hash) if new_hash is not None and checked is not None else None
+        await record(account.pk, now, rehash)
         return await self._succeed(attempt, pending, account.grantee, scopes, now)
 
     async def _reserve(

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from civil_gateway.identity.passwords import Rehash
 from civil_gateway.identity.users.models import StaffUser
 from civil_shared.runtime.database import count_rows
 
@@ -56,20 +57,26 @@ class UserRepository:
         return user
 
     async def record_sign_in(
-        self, user_id: uuid.UUID, at: datetime, new_hash: str | None = None
+        self, user_id: uuid.UUID, at: datetime, rehash: Rehash | None = None
     ) -> None:
         """Note a sign-in (and a stronger hash of the same password) without a new version:
         signing in must not make an administrator's ETag of the user stale."""
         # updated_at kept as it is: it tells when an administrator last changed the record.
-        values: dict[str, object] = {"updated_at": StaffUser.updated_at, "last_signed_in_at": at}
-        if new_hash is not None:
-            values["password_hash"] = new_hash
         await self.session.execute(
             update(StaffUser)
             .where(StaffUser.id == user_id)
-            .values(**values)
+            .values(updated_at=StaffUser.updated_at, last_signed_in_at=at)
             .execution_options(synchronize_session=False)
         )
+        if rehash is not None:
+            # Compare-and-set: a password an administrator set after the check is
+            # not replaced by a hash of the old one.
+            await self.session.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user_id, StaffUser.password_hash == rehash.checked)
+                .values(updated_at=StaffUser.updated_at, password_hash=rehash.stronger)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def area_filter(area_code: str) -> ColumnElement[bool]:
