@@ -17,7 +17,8 @@ class StandardRepository:
         self.session = session
 
     @staticmethod
-    def _with_previous() -> Select[AssistanceStandard, Decimal | None]:
+    def with_previous() -> Select[AssistanceStandard, Decimal | None]:
+        """Each standard with the amount of the same programme and area the year before."""
         previous = aliased(AssistanceStandard)
         return select(AssistanceStandard, previous.amount).outerjoin(
             previous,
@@ -45,7 +46,7 @@ class StandardRepository:
         if area_code is not None:
             conditions.append(AssistanceStandard.area_code.startswith(area_code, autoescape=True))
         query = (
-            self._with_previous()
+            self.with_previous()
             .where(*conditions)
             .order_by(
                 AssistanceStandard.year.desc(),
@@ -61,7 +62,7 @@ class StandardRepository:
     async def get_with_previous(self, standard_id: uuid.UUID) -> StandardRow | None:
         row = (
             await self.session.execute(
-                self._with_previous().where(AssistanceStandard.id == standard_id)
+                self.with_previous().where(AssistanceStandard.id == standard_id)
             )
         ).first()
         return None if row is None else (row[0], row[1])
@@ -72,7 +73,7 @@ class StandardRepository:
         """The year's standard of the most specific of ``area_codes`` that has one."""
         row = (
             await self.session.execute(
-                self._with_previous()
+                self.with_previous()
                 .where(
                     AssistanceStandard.programme == programme,
                     AssistanceStandard.year == year,

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from civil_assistance.disbursements.models import DisbursementAreaTotal, DisbursementRun
 from civil_assistance.enrolments.models import Enrolment
 from civil_assistance.standards.models import AssistanceStandard
+from civil_assistance.standards.repository import StandardRepository
 from civil_shared.runtime.statements import Statements
 from civil_shared.types import TIANMEN
 
@@ -106,17 +106,8 @@ class StatsRepository:
         standards list's order (the year, then the programme): one statement."""
 
         def build() -> Any:
-            previous = aliased(AssistanceStandard)
             return (
-                select(AssistanceStandard, previous.amount)
-                .outerjoin(
-                    previous,
-                    and_(
-                        previous.programme == AssistanceStandard.programme,
-                        previous.area_code == AssistanceStandard.area_code,
-                        previous.year == AssistanceStandard.year - 1,
-                    ),
-                )
+                StandardRepository.with_previous()
                 .where(
                     AssistanceStandard.year.in_(years),
                     AssistanceStandard.area_code == str(TIANMEN),
