@@ -251,23 +251,28 @@ _RESOLVE_POLICY = text(
 # rejected case does not count against the year (the partial unique index's rule).
 _PROBLEMS = text(
     """
-    WITH checked AS (
+    WITH ranked AS (
         SELECT s.*,
                min(s.row_number) OVER (
                    PARTITION BY s.id_number, s.cause, s.year, s.status = 'rejected'
                ) AS first_row,
                s.amount > s.standard_monthly * s.township_limit_multiple AS above_township
         FROM temporary_case_staging AS s
+    ),
+    checked AS (
+        SELECT r.*,
+               CASE WHEN r.status <> 'rejected' AND r.first_row < r.row_number
+                    THEN r.first_row END AS earlier_row,
+               (r.status <> 'rejected' AND EXISTS (
+                   SELECT 1 FROM temporary_case AS t
+                   WHERE t.id_number = r.id_number AND t.cause = r.cause AND t.year = r.year
+                     AND t.status <> 'rejected'
+               )) AS registered
+        FROM ranked AS r
     )
     SELECT c.row_number, c.year, c.area_code, c.amount, c.standard_monthly, c.max_multiple,
            c.township_limit_multiple, c.major_hardship, c.status, c.above_township,
-           CASE WHEN c.status <> 'rejected' AND c.first_row < c.row_number
-                THEN c.first_row END AS earlier_row,
-           (c.status <> 'rejected' AND EXISTS (
-               SELECT 1 FROM temporary_case AS t
-               WHERE t.id_number = c.id_number AND t.cause = c.cause AND t.year = c.year
-                 AND t.status <> 'rejected'
-           )) AS registered
+           c.earlier_row, c.registered
     FROM checked AS c
     WHERE c.standard_monthly IS NULL
        OR c.standard_monthly <= 0
@@ -278,12 +283,8 @@ _PROBLEMS = text(
        OR (c.amount > c.standard_monthly * c.max_multiple AND NOT c.major_hardship)
        OR (c.above_township AND c.status = 'township_approved')
        OR (c.above_township AND :township_only AND c.status = 'paid')
-       OR (c.status <> 'rejected' AND c.first_row < c.row_number)
-       OR (c.status <> 'rejected' AND EXISTS (
-               SELECT 1 FROM temporary_case AS t
-               WHERE t.id_number = c.id_number AND t.cause = c.cause AND t.year = c.year
-                 AND t.status <> 'rejected'
-           ))
+       OR c.earlier_row IS NOT NULL
+       OR c.registered
     ORDER BY c.row_number
     """
 ).bindparams(bindparam("township_only"))
