@@ -88,6 +88,14 @@ def test_living_subsidies_go_to_dibao_members_and_nobody_is_in_dibao_and_tekun(
     assert all(p["grade"] <= 2 for p in data.disabled_persons if "care" in p["subsidies"])
 
 
+def test_no_visit_is_in_the_round_books_twice(data: Dataset) -> None:
+    """The visit import refuses a subject's visit of one kind on one day recorded twice."""
+    visits = Counter(
+        (v["subject_kind"], v["id_number"], v["visit_date"], v["kind"]) for v in data.visits
+    )
+    assert visits.most_common(1)[0][1] == 1
+
+
 def test_the_same_seed_makes_the_same_people() -> None:
     first = People(random.Random(7), 7)  # noqa: S311 - made-up data
     second = People(random.Random(7), 7)  # noqa: S311

@@ -255,3 +255,94 @@ async def test_a_child_file_opened_before_the_platform_is_visited_from_its_regis
         headers=city(tokens),
     )
     assert (schedule.json()["due_date"], schedule.json()["state"]) == ("2019-09-01", "overdue")
+
+
+async def visits_made(client: httpx.AsyncClient, tokens: Tokens) -> int:
+    """The year's visits in Duobao, as the statistics (and the dashboard) count them."""
+    summary = await client.get(
+        f"{URL}/summary", params={"year": 2020, "area_code": DUOBAO}, headers=city(tokens)
+    )
+    assert summary.status_code == 200, summary.text
+    made: int = summary.json()["visits_made"]
+    return made
+
+
+async def test_a_round_book_uploaded_again_is_refused_and_counts_once(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder, child = await add_elder(session), await add_child(session)
+    rows = [
+        row(elder, "2020-02-10"),
+        row(elder, "2020-03-09", "电话探访"),
+        row(child, "2020-02-20"),
+    ]
+    first = await upload(client, city(tokens), rows)
+    assert first.status_code == 201, first.text
+    after_first, made = await counts(session), await visits_made(client, tokens)
+
+    # The township's client timed out and it uploads the same round book again.
+    again = await upload(client, city(tokens), rows)
+
+    assert again.status_code == 422, again.text
+    assert again.json()["code"] == "WELFARE_VISIT_IMPORT_INVALID"
+    report = again.json()["report"]
+    assert [(p["row"], p["field"]) for p in report] == [
+        (2, "visit_date"),
+        (3, "visit_date"),
+        (4, "visit_date"),
+    ]
+    assert "该对象 2020-02-10 的入户走访已登记" in report[0]["message"]
+    assert "电话探访已登记" in report[1]["message"]
+    assert "第 2 行" in again.json()["detail"]
+    assert await counts(session) == after_first
+    assert await visits_made(client, tokens) == made
+    # One new visit among the old ones: still refused, naming only the old rows.
+    mixed = await upload(client, city(tokens), [row(elder, "2020-04-08"), *rows[:1]])
+    assert mixed.status_code == 422
+    assert [p["row"] for p in mixed.json()["report"]] == [3]
+    assert await counts(session) == after_first
+
+
+async def test_a_file_with_one_visit_twice_is_refused(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder, child = await add_elder(session), await add_child(session)
+    before = await counts(session)
+    rows = [
+        row(elder, "2020-02-10"),
+        row(child, "2020-02-20"),
+        row(elder, "2020-02-10"),
+        row(child, "2020-02-20"),
+    ]
+
+    response = await upload(client, city(tokens), rows)
+
+    assert response.status_code == 422, response.text
+    report = response.json()["report"]
+    assert [(p["row"], p["field"]) for p in report] == [(4, "visit_date"), (5, "visit_date")]
+    assert "与第 2 行为同一对象同一天的入户走访" in report[0]["message"]
+    assert "与第 3 行" in report[1]["message"]
+    assert await counts(session) == before
+
+
+async def test_visits_of_one_subject_on_other_days_or_in_other_ways_all_load(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder, child = await add_elder(session), await add_child(session)
+    first = await upload(client, city(tokens), [row(elder, "2020-02-10"), row(child, "2020-02-20")])
+    assert first.status_code == 201, first.text
+    before = await counts(session)
+    rows = [
+        row(elder, "2020-03-10"),
+        row(elder, "2020-04-10"),
+        # A call in the morning and a home visit after it: two visits of one day.
+        row(child, "2020-03-02", "电话探访"),
+        row(child, "2020-03-02"),
+        # Someone else's visit on the same day is not a duplicate.
+        row(await add_elder(session), "2020-02-10"),
+    ]
+
+    response = await upload(client, city(tokens), rows)
+
+    assert response.status_code == 201, response.text
+    assert await counts(session) == (before[0] + 5, before[1] + 1)

@@ -463,6 +463,52 @@ async def test_a_visit_is_corrected_under_the_same_date_rules_and_deleted(
     assert actions == ["insert", "update", "delete"]
 
 
+async def test_the_same_visit_is_logged_once_and_not_made_by_a_correction(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    elder = await add_elder(session, registered="2020-01-31")
+    first = await log(client, tokens, visit(elder, "2020-02-10"))
+    made = (await client.get(f"{URL}/summary", params={"year": 2020}, headers=city(tokens))).json()[
+        "visits_made"
+    ]
+
+    again = await log(client, tokens, visit(elder, "2020-02-10", findings="再次登记同一次探访"))
+    phone = await log(client, tokens, visit(elder, "2020-02-10", kind="phone"))
+    other_day = await log(client, tokens, visit(elder, "2020-02-11"))
+
+    assert first.status_code == 201, first.text
+    assert again.status_code == 409, again.text
+    assert again.json()["code"] == "WELFARE_VISIT_DUPLICATE"
+    assert "2020-02-10 的入户走访已登记" in again.json()["detail"]
+    assert again.json()["visit_id"] == first.json()["id"]
+    assert (phone.status_code, other_day.status_code) == (201, 201)
+    summary = await client.get(f"{URL}/summary", params={"year": 2020}, headers=city(tokens))
+    assert summary.json()["visits_made"] == made + 2
+    # A correction may not turn a visit into one already logged; its own fields may stay.
+    url, v1 = f"{URL}/{other_day.json()['id']}", {**city(tokens), "If-Match": '"1"'}
+    onto = await client.patch(url, json={"visit_date": "2020-02-10"}, headers=v1)
+    same = await client.patch(
+        url, json={"visit_date": "2020-02-11", "findings": "补记"}, headers=v1
+    )
+    assert onto.status_code == 409, onto.text
+    assert onto.json()["code"] == "WELFARE_VISIT_DUPLICATE"
+    assert same.status_code == 200, same.text
+    # The database holds the rule too (a duplicate racing past the check).
+    async with session.begin_nested() as savepoint:
+        with pytest.raises(IntegrityError, match="uq_visit_elder_date_kind"):
+            await session.execute(
+                insert(Visit).values(
+                    elder_id=elder.id,
+                    area_code=DUOBAO_VILLAGE,
+                    visit_date=date(2020, 2, 10),
+                    kind="home_visit",
+                    findings="良好",
+                    visitor_name="李主任",
+                )
+            )
+        await savepoint.rollback()
+
+
 # --- the schedule of one subject -------------------------------------------------------
 
 
@@ -720,6 +766,7 @@ async def test_the_lists_agree_with_the_pure_rule_on_many_subjects_and_dates(
                 + [add_months(registered, rng.randrange(1, 9))]
             )
             visits.append((day, rng.choice(list(VisitKind))))
+        visits = list(dict.fromkeys(visits))  # a visit of one day and kind is logged once
         for day, visit_kind in visits:
             session.add(
                 Visit(

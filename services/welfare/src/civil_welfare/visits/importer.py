@@ -7,10 +7,11 @@ API's own model, a school visit only for a child, a child under 18 on the visit'
 the rest is set-based: the rows are COPYed into a staging table, two UPDATEs find each
 subject (one for the elderly, one for the children), one query finds every row whose
 subject is not on the register or not in the caller's areas, or not on the round that
-day (before registration, after leaving or the file's closing), and one
-``INSERT ... SELECT`` writes the visits. Any problem and the answer is the 422 report
-with nothing written. A visit keeps the village its subject was in when recorded, as
-the single-visit API does.
+day (before registration, after leaving or the file's closing), or whose visit (the
+subject's, of that kind on that day) is recorded already or on an earlier row (a round
+book uploaded twice), and one ``INSERT ... SELECT`` writes the visits. Any problem and
+the answer is the 422 report with nothing written. A visit keeps the village its subject
+was in when recorded, as the single-visit API does.
 """
 
 import asyncio
@@ -47,18 +48,18 @@ from civil_shared.types import IdNumber
 from civil_welfare.children.majority import eighteenth_birthday, is_minor_on
 from civil_welfare.db import AuditEvent
 from civil_welfare.visits.models import Visit
-from civil_welfare.visits.schemas import FollowUpIn, SubjectKind, VisitCreate, VisitKind, Visitor
+from civil_welfare.visits.schemas import (
+    KIND_LABELS,
+    FollowUpIn,
+    SubjectKind,
+    VisitCreate,
+    VisitKind,
+    Visitor,
+)
 
 PREFIX: Final = "WELFARE_VISIT"
 
 SUBJECT_LABELS: Final = {SubjectKind.ELDERLY: "留守老人", SubjectKind.CHILD: "儿童"}
-KIND_LABELS: Final = {
-    VisitKind.HOME_VISIT: "入户走访",
-    VisitKind.PHONE: "电话探访",
-    VisitKind.VIDEO: "视频探访",
-    VisitKind.SCHOOL: "到校了解",
-    VisitKind.OTHER: "其他",
-}
 _subject = choice(
     SubjectKind,
     SUBJECT_LABELS,
@@ -181,15 +182,48 @@ _FIND_CHILDREN = text(
 )
 
 # A subject outside the caller's areas is reported as not on the register (as a 404).
+# A visit of the subject on that day in that way recorded already, or on an earlier row
+# (a round book uploaded twice), is the unique indexes' refusal, reported by row; it is
+# looked for only once the subject is found and visible (not to tell of others' visits).
 _PROBLEMS = text(
     """
-    SELECT row_number, subject_kind, visit_date, registered_date, ended_date,
-           area_code IS NULL OR NOT (:city_wide OR area_code LIKE ANY(:patterns)) AS missing
-    FROM visit_staging
-    WHERE area_code IS NULL
-       OR NOT (:city_wide OR area_code LIKE ANY(:patterns))
+    WITH checked AS (
+        SELECT s.*,
+               s.area_code IS NULL
+                   OR NOT (:city_wide OR s.area_code LIKE ANY(:patterns)) AS missing,
+               min(s.row_number) OVER (
+                   PARTITION BY s.subject_kind, s.id_number, s.visit_date, s.kind
+               ) AS first_row
+        FROM visit_staging AS s
+    ), found AS (
+        SELECT c.*,
+               CASE WHEN NOT c.missing AND c.first_row < c.row_number
+                    THEN c.first_row END AS earlier_row,
+               NOT c.missing AND (
+                   EXISTS (
+                       SELECT 1 FROM visit AS v
+                       WHERE v.elder_id = c.elder_id AND v.visit_date = c.visit_date
+                         AND v.kind = c.kind
+                   )
+                   OR EXISTS (
+                       SELECT 1 FROM visit AS v
+                       WHERE v.child_file_id = c.child_file_id AND v.visit_date = c.visit_date
+                         AND v.kind = c.kind
+                   )
+               ) AS recorded
+        FROM checked AS c
+    )
+    SELECT row_number, subject_kind, visit_date, kind, registered_date, ended_date, missing,
+           NOT missing AND visit_date < registered_date AS early,
+           NOT missing AND inactive AND (ended_date IS NULL OR ended_date <= visit_date)
+               AS ended,
+           earlier_row, recorded
+    FROM found
+    WHERE missing
        OR visit_date < registered_date
        OR (inactive AND (ended_date IS NULL OR ended_date <= visit_date))
+       OR earlier_row IS NOT NULL
+       OR recorded
     ORDER BY row_number
     """
 ).bindparams(bindparam("city_wide"), bindparam("patterns"))
@@ -300,23 +334,38 @@ def _subject_problem(row: Any, problems: Problems) -> None:
     what = "留守老人名册" if row.subject_kind == SubjectKind.ELDERLY.value else "儿童档案"
     if row.missing:
         problems.add(row.row_number, "id_number", f"该对象不在{what}中，或不在您负责的区域内")
-    elif row.visit_date < row.registered_date:
+        return
+    if row.early:
         problems.add(
             row.row_number,
             "visit_date",
             f"探访日期 {row.visit_date} 早于对象纳入名册（建档）日期 {row.registered_date}",
         )
-    elif row.subject_kind == SubjectKind.ELDERLY.value:
+    elif row.ended and row.subject_kind == SubjectKind.ELDERLY.value:
         problems.add(
             row.row_number,
             "visit_date",
             f"该老人已于 {row.ended_date} 退出留守老人名册，不能登记 {row.visit_date} 的探访",
         )
-    else:
+    elif row.ended:
         problems.add(
             row.row_number,
             "visit_date",
             f"该儿童档案已于 {row.ended_date} 销档，不能登记 {row.visit_date} 的探访",
+        )
+    label = KIND_LABELS[VisitKind(row.kind)]
+    if row.earlier_row is not None:
+        problems.add(
+            row.row_number,
+            "visit_date",
+            f"与第 {row.earlier_row} 行为同一对象同一天的{label}，同一次探访只能登记一次",
+        )
+    elif row.recorded:
+        problems.add(
+            row.row_number,
+            "visit_date",
+            f"该对象 {row.visit_date} 的{label}已登记，不能重复导入"
+            "（同一对象同一天同一方式的探访只登记一次）",
         )
 
 
@@ -331,6 +380,9 @@ async def _set_problems(session: AsyncSession, problems: Problems, principal: Pr
     )
     for row in rows.all():
         _subject_problem(row, problems)
+
+
+_CONFLICT: Final = "文件中的部分探访刚刚已由他人登记，请刷新后核对再导入"
 
 
 @dataclass(frozen=True)
@@ -349,7 +401,8 @@ class VisitImport:
         table, problems = sheet.table, sheet.problems
         if problems.count:
             raise sheet.failure()
-        async with all_or_nothing(session, PREFIX):
+        # The same visits imported meanwhile by someone else: the unique indexes' 409.
+        async with all_or_nothing(session, PREFIX, conflict=_CONFLICT):
             await STAGING.fill(session, checked.records)
             await session.execute(_FIND_ELDERS)
             await session.execute(_FIND_CHILDREN)

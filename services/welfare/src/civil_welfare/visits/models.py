@@ -18,6 +18,11 @@ class Visit(Versioned, Timestamps, Base):
     both); RESTRICT keeps the log as long as its subject. ``area_code`` is the subject's
     village on the day the visit was recorded: where the visit was made, so the year's
     visits by township do not move when a person moves later.
+
+    A subject's visit of one kind on one day is recorded once (the two partial unique
+    indexes): a round book uploaded again, or a visit entered twice, must not count
+    twice in the year's visits. A phone call and a home visit on one day are two visits
+    (only the home visit counts for a child's round).
     """
 
     __tablename__ = "visit"
@@ -44,6 +49,22 @@ class Visit(Versioned, Timestamps, Base):
         ),
         Index("ix_visit_elder_date", "elder_id", "visit_date"),
         Index("ix_visit_child_file_date", "child_file_id", "visit_date"),
+        Index(
+            "uq_visit_elder_date_kind",
+            "elder_id",
+            "visit_date",
+            "kind",
+            unique=True,
+            postgresql_where=text("elder_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_visit_child_file_date_kind",
+            "child_file_id",
+            "visit_date",
+            "kind",
+            unique=True,
+            postgresql_where=text("child_file_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(

@@ -260,6 +260,24 @@ class VisitRepository:
         rows = (await self.session.execute(query.limit(limit).offset(offset))).all()
         return [(r[0], r.subject_name) for r in rows], await count_rows(self.session, query)
 
+    async def same_visit(
+        self,
+        kind: SubjectKind,
+        subject_id: uuid.UUID,
+        visit_date: date,
+        visit_kind: str,
+        other_than: uuid.UUID | None = None,
+    ) -> uuid.UUID | None:
+        """The visit already recorded of this subject on this day in this way (the unique
+        index's key), other than ``other_than``: its id, or None."""
+        column = V.elder_id if kind is SubjectKind.ELDERLY else V.child_file_id
+        query = select(V.id).where(
+            column == subject_id, V.visit_date == visit_date, V.kind == visit_kind
+        )
+        if other_than is not None:
+            query = query.where(V.id != other_than)
+        return await self.session.scalar(query.limit(1))
+
     async def add(self, visit: Visit) -> None:
         self.session.add(visit)
         await self.session.flush()

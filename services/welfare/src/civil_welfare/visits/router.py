@@ -74,12 +74,13 @@ def _with_etag(response: Response, out: VisitOut) -> VisitOut:
     status_code=status.HTTP_201_CREATED,
     summary="登记探访",
     description="探访日期不晚于今天、不早于对象纳入名册（建档）日期（422）；"
-    "对象在该日已退出名册、已销档或年满18周岁的不能登记（409）；到校了解只适用于儿童（422）。"
+    "对象在该日已退出名册、已销档或年满18周岁的不能登记（409）；到校了解只适用于儿童（422）；"
+    "同一对象同一天同一方式的探访只登记一次（409 WELFARE_VISIT_DUPLICATE，visit_id 为已有记录）。"
     "未填探访人时为当前登录用户。",
     responses={
         **NOT_FOUND,
         403: {"model": Problem, "description": "只读账号"},
-        409: {"model": Problem, "description": "对象不在探访范围内"},
+        409: {"model": Problem, "description": "对象不在探访范围内，或该次探访已登记"},
     },
 )
 async def create_visit(
@@ -156,8 +157,13 @@ async def get_visit(
     "/{visit_id:uuid}",
     response_model=VisitOut,
     summary="更正探访记录（只改所传字段）",
-    description="改探访日期时重新核对对象是否在探访范围内；已完成的跟进事项不能再修改（409）。",
-    responses={**NOT_FOUND, **VERSIONED, 409: {"model": Problem, "description": "跟进已完成"}},
+    description="改探访日期时重新核对对象是否在探访范围内；已完成的跟进事项不能再修改（409）；"
+    "改日期或方式后与该对象已登记的探访相同的不能更正（409 WELFARE_VISIT_DUPLICATE）。",
+    responses={
+        **NOT_FOUND,
+        **VERSIONED,
+        409: {"model": Problem, "description": "跟进已完成，或与已登记的探访相同"},
+    },
 )
 async def update_visit(
     principal: Writer,
@@ -302,6 +308,8 @@ add_import_routes(
         "每行一次探访，对象按身份证号在留守老人名册或儿童档案中查找，逐行按登记探访接口的规则"
         "校验：探访日期不晚于今天、不早于对象纳入名册（建档）日期，对象在该日未退出名册、"
         "未销档，儿童未满18周岁；到校了解只适用于儿童。乡镇账号只能导入本辖区对象的探访。"
+        "同一对象同一天同一方式的探访只登记一次：已登记过的（如同一文件再次上传）或文件中"
+        "重复的行，整个文件不导入，并逐行指出。"
     ),
 )
 

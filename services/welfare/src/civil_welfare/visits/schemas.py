@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Final, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -29,6 +29,16 @@ class VisitKind(StrEnum):
     VIDEO = "video"  # 视频探访
     SCHOOL = "school"  # 到校了解
     OTHER = "other"  # 其他
+
+
+#: The kinds as staff write them (the import's column, the duplicate visit's message).
+KIND_LABELS: Final = {
+    VisitKind.HOME_VISIT: "入户走访",
+    VisitKind.PHONE: "电话探访",
+    VisitKind.VIDEO: "视频探访",
+    VisitKind.SCHOOL: "到校了解",
+    VisitKind.OTHER: "其他",
+}
 
 
 class ScheduleState(StrEnum):

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civil_shared.auth import Principal
 from civil_shared.errors import Conflict, NotFound, Unprocessable
 from civil_shared.pagination import Page, PageParams
+from civil_shared.runtime.database import unique_or_conflict
 from civil_shared.runtime.versioning import check_version
 from civil_shared.types import AreaCode, IdNumber
 from civil_welfare.children.files.service import file_not_found
@@ -39,6 +40,7 @@ from civil_welfare.visits.schedule import (
     schedule_state,
 )
 from civil_welfare.visits.schemas import (
+    KIND_LABELS,
     FollowUpDone,
     FollowUpIn,
     FollowUpOut,
@@ -144,6 +146,19 @@ def check_visit_date(subject: Subject, visit_date: date) -> None:
     raise Conflict(
         f"{detail}，不在探访范围内，不能登记 {visit_date} 的探访",
         code="WELFARE_VISIT_SUBJECT_OFF_ROUND",
+    )
+
+
+def duplicate_visit(
+    visit_date: date, kind: VisitKind, visit_id: uuid.UUID | None = None
+) -> Conflict:
+    """A subject's visit of one kind on one day is recorded once (the unique indexes): a
+    visit entered twice would count twice in the year's visits."""
+    return Conflict(
+        f"该对象 {visit_date} 的{KIND_LABELS[kind]}已登记，不能重复登记",
+        code="WELFARE_VISIT_DUPLICATE",
+        # The visit already logged (unknown when the index refused a concurrent one).
+        visit_id=str(visit_id) if visit_id is not None else None,
     )
 
 
@@ -257,7 +272,9 @@ class VisitService:
             visitor_username=visitor.username,
         )
         _set_follow_up(visit, data.follow_up)
-        await self.repository.add(visit)
+        await self._check_not_recorded(subject, data.visit_date, data.kind)
+        async with unique_or_conflict(self.session, duplicate_visit(data.visit_date, data.kind)):
+            await self.repository.add(visit)
         await self.session.commit()
         return to_out(visit, subject.name, date.today())
 
@@ -315,6 +332,11 @@ class VisitService:
         visit, subject = await self._visible(visit_id, principal)
         check_version(visit.version, expected_version)
         sent = patch.model_fields_set
+        # Before the visit changes: the query would flush the change (and hit the index).
+        visit_date = patch.visit_date or visit.visit_date
+        kind = patch.kind or VisitKind(visit.kind)
+        if (visit_date, kind.value) != (visit.visit_date, visit.kind):
+            await self._check_not_recorded(subject, visit_date, kind, visit.id)
         if patch.visit_date is not None:
             check_visit_date(subject, patch.visit_date)
             visit.visit_date = patch.visit_date
@@ -330,7 +352,8 @@ class VisitService:
                 raise follow_up_done_conflict()
             _set_follow_up(visit, patch.follow_up)
         check_follow_up_dates(visit)
-        await self.repository.flush()
+        async with unique_or_conflict(self.session, duplicate_visit(visit_date, kind)):
+            await self.repository.flush()
         await self.session.commit()
         return to_out(visit, subject.name, date.today())
 
@@ -491,6 +514,19 @@ class VisitService:
         """The intervals of ``f.on``'s year by area for the kinds listed; 409 when unset."""
         keys = [INTERVAL_KEY[k] for k in SubjectKind if f.wants(k)]
         return await values_by_area(self.session, keys, f.on.year)
+
+    async def _check_not_recorded(
+        self,
+        subject: Subject,
+        visit_date: date,
+        kind: VisitKind,
+        other_than: uuid.UUID | None = None,
+    ) -> None:
+        same = await self.repository.same_visit(
+            subject.kind, subject.id, visit_date, kind.value, other_than
+        )
+        if same is not None:
+            raise duplicate_visit(visit_date, kind, same)
 
     async def _subject(
         self, kind: SubjectKind, subject_id: uuid.UUID, principal: Principal
