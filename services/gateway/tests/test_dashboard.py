@@ -16,6 +16,7 @@ from typing import Any
 
 import docx
 import httpx
+import jwt
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
@@ -194,13 +195,15 @@ class Services(httpx.AsyncBaseTransport):
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, str, str | None]] = []
+        self.scopes: set[str] = set()
         self.delay: dict[str, float] = {}
         self.down: set[str] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         service = request.url.host.split(".")[0]
         assert request.url.path == "/internal/v1/stats"
-        assert request.headers["authorization"].startswith("Bearer ")
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        self.scopes.update(jwt.decode(token, options={"verify_signature": False})["scopes"])
         year = int(request.url.params["year"])
         area = request.url.params.get("area_code")
         self.asked.append((service, str(year), area))
@@ -299,6 +302,8 @@ async def test_indicators_are_built_from_the_services_figures_with_growth(
     assert figures["assistance.standards.tekun_care_self_care"]["value"] is None  # not set
     # One call a service: the year before comes in the same answer.
     assert sorted(services.asked) == [(s, "2020", None) for s in sorted(MAKERS)]
+    # Asked with a token that reads no ID numbers: the figures carry none.
+    assert services.scopes == {"internal"}
 
 
 async def test_a_service_down_or_slow_is_degraded_and_the_rest_served_within_the_deadline(

@@ -6,10 +6,11 @@ that asks the services for internal answers) use one pooled connection per servi
 behind a :class:`~civil_shared.clients.stats.StatsClient` (an
 :class:`~civil_shared.runtime.internal.InternalClient` that also reads the statistics).
 The gateway does not carry a token file of its own: it is the issuer, so it mints its
-service token (role ``service``, scopes ``internal`` and ``pii:read``: the profile's
-answers carry ID numbers) with the same key that signs users' tokens, and mints the
-next one a minute before the last expires. The services verify it against the
-gateway's JWKS like any other token.
+service tokens (role ``service``) with the same key that signs users' tokens, and mints
+the next one a minute before the last expires: scopes ``internal`` and ``pii:read`` for
+the profile and the checks, whose answers carry ID numbers; ``internal`` alone for the
+statistics, which carry none. The services verify them against the gateway's JWKS like
+any other token.
 """
 
 from __future__ import annotations
@@ -39,12 +40,20 @@ SERVICE_TOKEN_TTL = timedelta(minutes=5)
 _RENEW_BEFORE = timedelta(minutes=1)
 
 
+#: The scopes of the token for the statistics, and of the one for answers about persons.
+STATS_SCOPES = frozenset({Scope.INTERNAL.value})
+PERSON_SCOPES = frozenset({Scope.INTERNAL.value, Scope.PII_READ.value})
+
+
 class MintedServiceToken(httpx.Auth):
     """Bearer auth with a short-lived service token the gateway signs itself."""
 
-    def __init__(self, keys: GatewayKeys, settings: GatewaySettings) -> None:
+    def __init__(
+        self, keys: GatewayKeys, settings: GatewaySettings, scopes: frozenset[str]
+    ) -> None:
         self._keys = keys
         self._settings = settings
+        self._scopes = scopes
         self._token: str | None = None
         self._renew_at = datetime.min.replace(tzinfo=UTC)
         self._lock = asyncio.Lock()
@@ -64,7 +73,7 @@ class MintedServiceToken(httpx.Auth):
                     name="网关",
                     role=Role.SERVICE,
                     area_codes=(),
-                    scopes=frozenset({Scope.INTERNAL.value, Scope.PII_READ.value}),
+                    scopes=self._scopes,
                 )
                 claims = token_claims(
                     grantee,
@@ -89,8 +98,9 @@ class MintedServiceToken(httpx.Auth):
 class Peer:
     """A service as the gateway asks it; the clients are None when no URL is configured.
 
-    ``client`` and ``dashboard`` share one connection pool and token; the dashboard's
-    retries stop at its deadline, since an answer after it is not waited for.
+    ``client`` and ``dashboard`` share one connection pool; the dashboard's token does
+    not read ID numbers, and its retries stop at its deadline, since an answer after it
+    is not waited for.
     """
 
     service: Service
@@ -113,7 +123,8 @@ class Peers:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> Peers:
         """A client per service whose URL is set; ``transport`` replaces the network (tests)."""
-        auth = MintedServiceToken(keys, settings)
+        auth = MintedServiceToken(keys, settings, PERSON_SCOPES)
+        stats_auth = MintedServiceToken(keys, settings, STATS_SCOPES)
         urls = {
             "assistance": settings.assistance_url,
             "welfare": settings.welfare_url,
@@ -143,7 +154,7 @@ class Peers:
             peers[service.name] = Peer(
                 service,
                 StatsClient(service.name, http, settings.retry_policy()),
-                StatsClient(service.name, http, dashboard_retry),
+                StatsClient(service.name, http, dashboard_retry, auth=stats_auth),
             )
         return cls(peers)
 

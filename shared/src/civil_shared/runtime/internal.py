@@ -186,10 +186,19 @@ class RetryPolicy:
 class InternalClient:
     """A client of one peer service's internal API; subclass it per peer with typed methods."""
 
-    def __init__(self, service: str, http: httpx.AsyncClient, retry: RetryPolicy) -> None:
+    def __init__(
+        self,
+        service: str,
+        http: httpx.AsyncClient,
+        retry: RetryPolicy,
+        *,
+        auth: httpx.Auth | None = None,
+    ) -> None:
+        """``auth`` replaces the pool's own (a narrower token for calls of one kind)."""
         self.service = service
         self._http = http
         self._retry = retry
+        self._auth: Any = auth if auth is not None else httpx.USE_CLIENT_DEFAULT
 
     @classmethod
     def create(
@@ -284,6 +293,7 @@ class InternalClient:
                         content=content,
                         headers=headers,
                         timeout=timeout,
+                        auth=self._auth,
                     )
                     if response.status_code >= 500:
                         raise _ServerError(response)
