@@ -303,13 +303,23 @@ async def test_the_same_person_cause_and_year_is_imported_once(
         city(tokens),
         csv_file([row(id_number=person, cause="教育"), row(id_number=person, cause="教育")]),
     )
+    refused = row(status="不予救助", paid_date="", rejection_reason="不符合条件")
+    refused_twice = await upload(client, city(tokens), csv_file([refused, refused]))
 
     assert imported.status_code == 201, imported.text
     assert imported.json()["rows"] == 4
-    assert set(report(again)) == {(2, "id_number"), (4, "id_number"), (5, "id_number")}
+    # The whole register again: every row is already there, the rejection too.
+    assert set(report(again)) == {(number, "id_number") for number in (2, 3, 4, 5)}
     assert "已因同一事由申请过临时救助" in report(again)[(2, "id_number")]
+    assert "不予救助记录已登记" in report(again)[(3, "id_number")]
     assert report(twice_in_file) == {
         (3, "id_number"): "与第 2 行为同一人同一事由同一年度（同一事由每人每年限一次）"
+    }
+    assert report(refused_twice) == {
+        (
+            3,
+            "id_number",
+        ): "与第 2 行为同一人同一事由同一申请日期的不予救助记录，同一申请只能登记一次"
     }
     assert (await listed(client, tokens, area_code=DUOBAO))["total"] == 4
 

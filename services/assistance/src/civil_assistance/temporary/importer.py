@@ -248,7 +248,9 @@ _RESOLVE_POLICY = text(
 )
 
 # Every row that breaks a rule needing the policy or other rows: one query. A
-# rejected case does not count against the year (the partial unique index's rule).
+# rejected case does not count against the year (the partial unique index's rule), but
+# the same rejection (person, cause, application day) is not written twice either: a
+# register uploaded again adds nothing.
 _PROBLEMS = text(
     """
     WITH ranked AS (
@@ -256,6 +258,9 @@ _PROBLEMS = text(
                min(s.row_number) OVER (
                    PARTITION BY s.id_number, s.cause, s.year, s.status = 'rejected'
                ) AS first_row,
+               min(s.row_number) FILTER (WHERE s.status = 'rejected') OVER (
+                   PARTITION BY s.id_number, s.cause, s.application_date
+               ) AS first_rejection,
                s.amount > s.standard_monthly * s.township_limit_multiple AS above_township
         FROM temporary_case_staging AS s
     ),
@@ -267,12 +272,19 @@ _PROBLEMS = text(
                    SELECT 1 FROM temporary_case AS t
                    WHERE t.id_number = r.id_number AND t.cause = r.cause AND t.year = r.year
                      AND t.status <> 'rejected'
-               )) AS registered
+               )) AS registered,
+               CASE WHEN r.status = 'rejected' AND r.first_rejection < r.row_number
+                    THEN r.first_rejection END AS earlier_rejection,
+               (r.status = 'rejected' AND EXISTS (
+                   SELECT 1 FROM temporary_case AS t
+                   WHERE t.id_number = r.id_number AND t.cause = r.cause
+                     AND t.application_date = r.application_date AND t.status = 'rejected'
+               )) AS rejection_registered
         FROM ranked AS r
     )
     SELECT c.row_number, c.year, c.area_code, c.amount, c.standard_monthly, c.max_multiple,
            c.township_limit_multiple, c.major_hardship, c.status, c.above_township,
-           c.earlier_row, c.registered
+           c.earlier_row, c.registered, c.earlier_rejection, c.rejection_registered
     FROM checked AS c
     WHERE c.standard_monthly IS NULL
        OR c.standard_monthly <= 0
@@ -285,6 +297,8 @@ _PROBLEMS = text(
        OR (c.above_township AND :township_only AND c.status = 'paid')
        OR c.earlier_row IS NOT NULL
        OR c.registered
+       OR c.earlier_rejection IS NOT NULL
+       OR c.rejection_registered
     ORDER BY c.row_number
     """
 ).bindparams(bindparam("township_only"))
@@ -519,6 +533,19 @@ async def _set_problems(session: AsyncSession, problems: Problems, principal: Pr
                 "id_number",
                 f"该对象 {row.year} 年度已因同一事由申请过临时救助（同一事由每人每年限一次），"
                 "不能重复导入",
+            )
+        elif row.earlier_rejection is not None:
+            problems.add(
+                row.row_number,
+                "id_number",
+                f"与第 {row.earlier_rejection} 行为同一人同一事由同一申请日期的不予救助记录，"
+                "同一申请只能登记一次",
+            )
+        elif row.rejection_registered:
+            problems.add(
+                row.row_number,
+                "id_number",
+                "该对象同一事由同一申请日期的不予救助记录已登记，不能重复导入",
             )
 
 
