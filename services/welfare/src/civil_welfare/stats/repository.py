@@ -74,9 +74,10 @@ def _counted(
     *conditions: Any,
 ) -> Any:
     """``(figure, township, n, previous)``: distinct ``counted`` per township where
-    ``conditions`` and, for ``n``, ``this_year``, for ``previous``, ``year_before``."""
+    ``conditions`` and, for ``n``, ``this_year``, for ``previous``, ``year_before``;
+    rows, with ``counted`` None (a register of one row per person: no sort needed)."""
     where = township(area_column)
-    distinct = func.count(func.distinct(counted))
+    distinct = func.count() if counted is None else func.count(func.distinct(counted))
     return (
         select(
             literal(name, String).label("figure"),
@@ -166,7 +167,7 @@ class StatsRepository:
         elders = _counted(
             LEFT_BEHIND_ELDERLY,
             elder.area_code,
-            elder.id,
+            None,
             elder_on(now),
             elder_on(before),
             within(elder.area_code, area_code),
@@ -175,7 +176,7 @@ class StatsRepository:
             _counted(
                 name,
                 f.area_code,
-                f.id,
+                None,
                 _child_on_file(now.on, categories),
                 _child_on_file(before.on, categories),
                 within(f.area_code, area_code),
@@ -206,7 +207,7 @@ class StatsRepository:
             _counted(
                 Subsidy.HIGH_AGE.value,
                 high_age.area_code,
-                high_age.id_number,
+                None,  # one row per person (unique ID number)
                 high_age_payable_in(now),
                 high_age_payable_in(before),
                 within(high_age.area_code, area_code),
