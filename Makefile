@@ -67,7 +67,7 @@ fuzz: sync ## schemathesis over every operation of the four services, FUZZ_EXAMP
 	@CIVIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CIVIL_FUZZ_PHASES=examples,coverage,fuzzing $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile services/assistance/tests/test_fuzz.py services/welfare/tests/test_fuzz.py services/governance/tests/test_fuzz.py services/gateway/tests/test_fuzz.py
 
 load: sync ## load test through the gateway (locust) at LOAD_USERS concurrencies; fails on any error
-	@$(UV) run python -m bench.load --users $(LOAD_USERS) --step-s $(LOAD_STEP_S) $(if $(LOAD_URL),--url $(LOAD_URL))
+	@$(UV) run python -m bench.load --users $(LOAD_USERS) --step-s $(LOAD_STEP_S) $(if $(LOAD_URL),--url $(LOAD_URL)) $(if $(LOAD_SPAWN_RATE),--spawn-rate $(LOAD_SPAWN_RATE))
 
 migrate: sync ## migrate every service's database to head
 	@$(UV) run civil migrate
