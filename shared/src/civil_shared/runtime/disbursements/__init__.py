@@ -5,15 +5,15 @@ A service declares its programmes (a StrEnum), its two tables (subclasses of
 ``payable`` query per programme and month, and mounts :func:`disbursement_router`
 over a :class:`DisbursementRuns`. Creating, approving (four eyes), paying,
 reading and exporting a run live here once; migrations install
-:data:`PAID_RUN_GUARD` (and :data:`AREA_TOTAL_GUARD`) so that a paid run cannot
+:data:`PAID_RUN_GUARD` (and :data:`ADD_AREA_TOTALS`) so that a paid run cannot
 change, whoever writes. A third table, a subclass of
 :class:`DisbursementAreaTotalMixin`, keeps each run's lines summed by area, for the
 statistics.
 """
 
 from civil_shared.runtime.disbursements.ddl import (
-    AREA_TOTAL_GUARD,
-    DROP_AREA_TOTAL_GUARD,
+    ADD_AREA_TOTALS,
+    DROP_AREA_TOTALS,
     DROP_PAID_RUN_GUARD,
     PAID_RUN_GUARD,
 )
@@ -32,8 +32,8 @@ from civil_shared.runtime.disbursements.runs import (
 from civil_shared.runtime.disbursements.schemas import RunOut, RunStatus
 
 __all__ = [
-    "AREA_TOTAL_GUARD",
-    "DROP_AREA_TOTAL_GUARD",
+    "ADD_AREA_TOTALS",
+    "DROP_AREA_TOTALS",
     "DROP_PAID_RUN_GUARD",
     "PAID_RUN_GUARD",
     "AnySelect",

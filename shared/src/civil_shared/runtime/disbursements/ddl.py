@@ -1,7 +1,7 @@
 """The database's own guard of paid runs, for every service's migrations.
 
-:data:`AREA_TOTAL_GUARD` extends it to the sums by area (added later, by its own
-migration): the function that guards the lines guards them too.
+:data:`ADD_AREA_TOTALS` adds the sums by area (later, by a migration of their own),
+guarded by the function that guards the lines.
 
 One statement each: asyncpg runs a single command per call. Lines are checked
 once per statement (transition tables), not per row: a run writes a million.
@@ -70,6 +70,30 @@ DROP_PAID_RUN_GUARD = [
 ]
 
 
+#: ``disbursement_area_total`` as :class:`DisbursementAreaTotalMixin` declares it, filled
+#: for the runs made before from their lines (before the guard would refuse rows of
+#: paid runs), then guarded.
+CREATE_AREA_TOTALS = [
+    """
+CREATE TABLE disbursement_area_total (
+    run_id uuid NOT NULL,
+    area_code varchar(12) NOT NULL,
+    line_count integer NOT NULL,
+    persons integer NOT NULL,
+    amount numeric(14, 2) NOT NULL,
+    CONSTRAINT pk_disbursement_area_total PRIMARY KEY (run_id, area_code),
+    CONSTRAINT fk_disbursement_area_total_run_id_disbursement_run
+        FOREIGN KEY (run_id) REFERENCES disbursement_run (id) ON DELETE CASCADE
+)
+""",
+    """
+INSERT INTO disbursement_area_total (run_id, area_code, line_count, persons, amount)
+SELECT run_id, area_code, count(*), sum(persons), sum(amount)
+FROM disbursement_line GROUP BY run_id, area_code
+""",
+]
+
+
 def _area_total_guard(event: str) -> str:
     changed = "NEW TABLE AS changed_new" if event == "insert" else "OLD TABLE AS changed_old"
     return f"""
@@ -85,3 +109,7 @@ DROP_AREA_TOTAL_GUARD = [
     f"DROP TRIGGER disbursement_area_total_paid_guard_{event} ON disbursement_area_total"
     for event in ("insert", "update", "delete")
 ]
+
+#: What a migration adds for the sums by area, and what its downgrade removes.
+ADD_AREA_TOTALS = [*CREATE_AREA_TOTALS, *AREA_TOTAL_GUARD]
+DROP_AREA_TOTALS = [*DROP_AREA_TOTAL_GUARD, "DROP TABLE disbursement_area_total"]
