@@ -39,12 +39,10 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
 
 from bench.gateway_proxy import Server, serve, service_env
@@ -92,15 +90,6 @@ def _fan_out(urls: dict[str, str], token: str, n: int) -> list[float]:
         return out
 
     return asyncio.run(run())
-
-
-async def _analyze(database_urls: Iterable[str]) -> None:
-    for url in database_urls:
-        connection = await asyncpg.connect(database.libpq_url(url))
-        try:
-            await connection.execute("VACUUM (ANALYZE)")
-        finally:
-            await connection.close()
 
 
 def _ms(values: list[float]) -> str:
@@ -203,7 +192,7 @@ def main() -> None:
                 # The steady state, as autovacuum leaves it a minute or two after a bulk
                 # load: planner statistics of the new rows (without, welfare's call takes
                 # about three times as long).
-                asyncio.run(_analyze(urls.values()))
+                database.analyze(urls.values())
             stats_path = f"/internal/v1/stats?year={YEAR}"
             dashboard_path = f"/api/v1/dashboard?year={YEAR}"
             for name in SERVICES:  # first calls open the services' database pools

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -427,8 +427,16 @@ def demo_wanted(services: Sequence[ServiceSpec], created_now: set[str], demo: bo
     return os.environ.get(DEMO_ENV, "1") != "0" and created_now == {s.name for s in SERVICES}
 
 
-def load_demo(services: Sequence[ServiceSpec], host: str, keys: DevKeys, console: Console) -> bool:
-    """Load ``tianmen-2020`` through the gateway; False (and the reason said) if it failed."""
+def load_demo(
+    services: Sequence[ServiceSpec],
+    host: str,
+    keys: DevKeys,
+    console: Console,
+    database_urls: Iterable[str],
+) -> bool:
+    """Load ``tianmen-2020`` through the gateway, then analyze the databases (the first
+    dashboard is planned on the new rows: 0.2 s, not 0.8 s until autovacuum has looked);
+    False (and the reason said) if it failed."""
     import asyncio
 
     from civil_cli.demo.loader import LoadError, load  # rich and faker only when loading
@@ -445,6 +453,7 @@ def load_demo(services: Sequence[ServiceSpec], host: str, keys: DevKeys, console
         return False
     finally:
         console.muted.clear()
+    database.analyze(database_urls)
     console.say(f"Demo dataset loaded in {seconds:.0f} s.")
     return True
 
@@ -548,7 +557,7 @@ def run(
             wait_until_ready(children, host, console)
             loaded = False
             if demo_wanted(services, created_now, demo):
-                loaded = load_demo(services, host, keys, console)
+                loaded = load_demo(services, host, keys, console, urls.values())
             print_summary(services, host, console, demo=loaded)
             while True:
                 _check_alive(children)
