@@ -35,6 +35,7 @@ from civil_shared.runtime.app import bind_database
 from civil_shared.runtime.database import create_sessionmaker
 from civil_shared.runtime.migrations import upgrade
 from civil_shared.runtime.settings import ServiceSettings, asyncpg_url
+from civil_shared.testing.factories import forget_issued_id_numbers
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,12 @@ class ServiceUnderTest:
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(autouse=True)
+def _distinct_id_numbers() -> None:
+    """Each test's people have distinct ID numbers (its database starts fresh)."""
+    forget_issued_id_numbers()
 
 
 @pytest.fixture(scope="session")

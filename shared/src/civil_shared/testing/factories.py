@@ -25,12 +25,16 @@ from civil_shared.types import (
 
 __all__ = [
     "TIANMEN_TOWNSHIP_SUFFIXES",
+    "forget_issued_id_numbers",
     "make_area_code",
     "make_credit_code",
     "make_id_number",
 ]
 
 _default_rng = random.Random(11643)  # noqa: S311 - test data, not secrets
+#: The ID numbers the default generator gave since :func:`forget_issued_id_numbers`: a
+#: test's people are distinct even when many share a birth date (500 numbers a day).
+_issued: set[str] = set()
 
 #: Statistical suffixes of Tianmen's township-level units (DOMAIN.md, 2023):
 #: streets, towns, the township, then the farms and the management committee.
@@ -66,7 +70,24 @@ def make_id_number(
     Unspecified birth dates fall between 1935 and 2005; an unspecified sex is
     drawn at random.
     """
-    r = _rng(rng)
+    if rng is not None:
+        return _draw_id_number(rng, division, birth_date, sex)
+    for _ in range(1000):
+        number = _draw_id_number(_default_rng, division, birth_date, sex)
+        if number not in _issued:
+            _issued.add(number)
+            return number
+    raise RuntimeError(f"no unused ID number left for {birth_date} in {division}")
+
+
+def forget_issued_id_numbers() -> None:
+    """Let the default generator give numbers again (a new test's database is fresh)."""
+    _issued.clear()
+
+
+def _draw_id_number(
+    r: random.Random, division: str, birth_date: date | None, sex: Sex | None
+) -> IdNumber:
     if birth_date is None:
         birth_date = _BIRTH_FROM + timedelta(days=r.randint(0, (_BIRTH_TO - _BIRTH_FROM).days))
     if sex is None:
