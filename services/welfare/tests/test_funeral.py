@@ -140,6 +140,28 @@ async def test_a_waiver_approved_on_the_day_of_death_is_accepted(
     assert response.status_code == 201
 
 
+async def test_a_waiver_approved_before_2000_is_refused_and_nothing_is_written(
+    client: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    # Counted in its approval month, and months start in 2000: it was saved, then a 500,
+    # and every list page holding it a 500 after.
+    old = await record(client, tokens, death_date="1999-05-02", approved_date="1999-05-06")
+    created = (await record(client, tokens)).json()
+    moved = await client.patch(
+        f"{URL}/{created['id']}",
+        json={"death_date": "1999-05-02", "approved_date": "1999-05-06"},
+        headers={**city(tokens), "If-Match": '"1"'},
+    )
+    listed = await client.get(URL, headers=city(tokens))
+
+    assert old.status_code == 422
+    assert "2000年" in old.text
+    assert moved.status_code == 422
+    assert moved.json()["code"] == "WELFARE_FUNERAL_WAIVER_INVALID"
+    assert listed.status_code == 200
+    assert [w["id"] for w in listed.json()["items"]] == [created["id"]]
+
+
 async def test_a_waiver_is_corrected_under_if_match_and_audited(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
 ) -> None:

@@ -35,6 +35,8 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 __all__ = [
     "CIVIL_AFFAIRS_AUTHORITY",
+    "PERIOD_MAX_YEAR",
+    "PERIOD_MIN_YEAR",
     "TIANMEN",
     "Amount",
     "AreaCode",
@@ -580,8 +582,8 @@ class DisabilityCategory(StrEnum):
 
 # --- Month period -----------------------------------------------------------
 
-_MIN_YEAR: Final = 2000
-_MAX_YEAR: Final = 2100
+PERIOD_MIN_YEAR: Final = 2000
+PERIOD_MAX_YEAR: Final = 2100
 
 
 class Period(_ValidatedStr):
@@ -605,7 +607,7 @@ class Period(_ValidatedStr):
         text = value.strip()
         if len(text) != 7 or text[4] != "-" or not _all_digits(text[:4] + text[5:]):
             raise ValueError("月份格式应为YYYY-MM，如2024-01")
-        if not _MIN_YEAR <= int(text[:4]) <= _MAX_YEAR:
+        if not PERIOD_MIN_YEAR <= int(text[:4]) <= PERIOD_MAX_YEAR:
             raise ValueError("年份应在2000至2100之间")
         if not 1 <= int(text[5:]) <= 12:
             raise ValueError("月份应在01至12之间")

@@ -6,7 +6,16 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from civil_shared.types import TIANMEN, Amount, AreaCode, AreaLevel, IdNumber, IsoDate, Period
+from civil_shared.types import (
+    PERIOD_MIN_YEAR,
+    TIANMEN,
+    Amount,
+    AreaCode,
+    AreaLevel,
+    IdNumber,
+    IsoDate,
+    Period,
+)
 
 
 class FamilyProgramme(StrEnum):
@@ -110,6 +119,9 @@ def check_waiver(amount: Decimal, death: date, approved: date, id_number: IdNumb
         raise ValueError("死亡日期不能早于出生日期")
     if approved < death:
         raise ValueError("审批日期不能早于死亡日期")
+    if approved.year < PERIOD_MIN_YEAR:
+        # The waiver is counted in its approval month, and months start in 2000.
+        raise ValueError(f"审批日期应在{PERIOD_MIN_YEAR}年及以后")
 
 
 class WaiverPatch(BaseModel):
