@@ -583,6 +583,11 @@ async def test_exemplary_recognitions_fall_in_the_versions_years(
         json={"year": 2019, "recognised_by": "民政部", "version_number": 9},
         headers=city(tokens),
     )
+    beyond_any_version = await client.post(
+        recognitions,
+        json={"year": 2019, "recognised_by": "民政部", "version_number": 40000},
+        headers=city(tokens),
+    )
     by_township = await client.post(
         recognitions,
         json={"year": 2020, "recognised_by": "多宝镇"},
@@ -606,6 +611,7 @@ async def test_exemplary_recognitions_fall_in_the_versions_years(
     assert after_superseded.status_code == before_adoption.status_code == 422
     assert after_superseded.json()["code"] == "GOVERNANCE_RECOGNITION_YEAR"
     assert unknown_version.status_code == 404
+    assert beyond_any_version.status_code == 422  # was a 500: the column is a smallint
     assert by_township.status_code == 403
     assert [(r["area_code"], r["year"]) for r in of_2020.json()["items"]] == [
         (DUOBAO_VILLAGE, 2020)

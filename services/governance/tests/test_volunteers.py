@@ -419,6 +419,29 @@ async def test_organisations_are_named_once_and_the_city_keeps_the_city_level_on
     assert read_theirs.status_code == 404
 
 
+async def test_an_activity_dated_past_2100_is_refused_not_a_500(
+    client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
+) -> None:
+    await add_villages(session)
+    org = await organisation(client, tokens)
+    body = {
+        "organisation_id": org["id"],
+        "title": "防疫卡口值守",
+        "place": "多宝镇卡口",
+        "township_code": DUOBAO,
+        "organiser": "李队长",
+    }
+
+    created = await client.post(
+        "/api/v1/volunteer-activities",
+        json={**body, "activity_date": "9999-12-28"},
+        headers=city(tokens),
+    )
+
+    assert created.status_code == 422, created.text
+    assert created.json()["errors"][0]["field"] == "activity_date"
+
+
 async def test_activities_are_numbered_and_keep_their_date_once_served(
     client: httpx.AsyncClient, tokens: Tokens, session: AsyncSession
 ) -> None:

@@ -285,7 +285,11 @@ class RecognitionCreate(BaseModel):
         default=None, max_length=200, description="称号，如“全省优秀村规民约”"
     )
     version_number: int | None = Field(
-        default=None, ge=1, description="获评的版本号；不填为现行版本"
+        # The column is a smallint: a number past it was a 500.
+        default=None,
+        ge=1,
+        le=32767,
+        description="获评的版本号；不填为现行版本",
     )
 
     _year = field_validator("year")(year_not_in_future)

@@ -1,7 +1,7 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -68,6 +68,11 @@ def distinct_skills(value: list[str]) -> list[str]:
 
 
 # --- volunteers --------------------------------------------------------------------
+
+
+#: The latest activity date taken: the entry deadline (ten working days on) must stay a
+#: date (a date late in 9999 was a 500).
+LAST_ACTIVITY_DATE: Final = date(2100, 12, 31)
 
 
 class VolunteerCreate(BaseModel):
@@ -180,7 +185,9 @@ class ActivityCreate(BaseModel):
     )
     organisation_id: uuid.UUID = Field(description="组织单位")
     title: str = Field(min_length=2, max_length=200, description="活动名称")
-    activity_date: IsoDate = Field(description="活动日期（服务记录的服务日期）")
+    activity_date: IsoDate = Field(
+        le=LAST_ACTIVITY_DATE, description="活动日期（服务记录的服务日期）"
+    )
     place: str = Field(min_length=2, max_length=200, description="活动地点")
     township_code: AreaCode = Field(description="活动所在乡镇（街道）9位代码")
     organiser: str = Field(min_length=1, max_length=100, description="活动负责人")
@@ -194,7 +201,7 @@ class ActivityPatch(BaseModel):
 
     title: str | None = Field(default=None, min_length=2, max_length=200)
     activity_date: IsoDate | None = Field(
-        default=None, description="活动日期（已有服务记录时不能修改）"
+        default=None, le=LAST_ACTIVITY_DATE, description="活动日期（已有服务记录时不能修改）"
     )
     place: str | None = Field(default=None, min_length=2, max_length=200)
     organiser: str | None = Field(default=None, min_length=1, max_length=100)
