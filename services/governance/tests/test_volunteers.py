@@ -639,6 +639,26 @@ async def test_township_officers_record_only_for_their_own_activities(
     assert auditor.status_code == 403
 
 
+async def test_a_record_read_with_its_volunteers_full_id_number_is_audited(
+    client: httpx.AsyncClient, tokens: Tokens, setting: dict[str, Any], session: AsyncSession
+) -> None:
+    served = await activity(client, tokens, setting["organisation"]["id"], date(2020, 8, 1))
+    person = setting["duobao"]["id_number"]
+    made = await record(client, city(tokens), person, served["id"])
+    url = f"/api/v1/volunteer-services/{made.json()['id']}"
+    reveals = select(AuditEvent).where(
+        AuditEvent.entity == "volunteer", AuditEvent.action == "read_pii"
+    )
+    before = await count(session, reveals)
+
+    masked = await client.get(url, headers=city(tokens))
+    full = await client.get(url, headers=city(tokens, scopes=["pii:read"]))
+
+    assert masked.json()["id_number"] != person
+    assert full.json()["id_number"] == person
+    assert await count(session, reveals) == before + 1  # the unmasked read only
+
+
 async def test_corrections_and_deletions_keep_the_hours_summary(
     client: httpx.AsyncClient, tokens: Tokens, setting: dict[str, Any]
 ) -> None:

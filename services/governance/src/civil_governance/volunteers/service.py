@@ -689,7 +689,9 @@ class ServiceRecordService:
         return record_out(row)
 
     async def get(self, record_id: uuid.UUID, principal: Principal) -> ServiceRecordOut:
-        return record_out(await self._visible(record_id, principal))
+        row = await self._visible(record_id, principal)
+        await audit_reveal(self.session, principal, [row[1].id])
+        return record_out(row)
 
     async def listing(
         self,
