@@ -2,6 +2,7 @@
 entered within 10 working days (later ones accepted and flagged), the all-or-nothing
 import, certificates, the statistics and the working calendar; township scoping."""
 
+import asyncio
 import csv
 import io
 import secrets
@@ -16,7 +17,9 @@ import xlsxwriter
 from fastapi import FastAPI
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, literal_column, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import text as sql_text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from civil_cli.pytest_plugin import Tokens, unique
 from civil_governance.db import AuditEvent
@@ -1116,6 +1119,60 @@ async def test_the_import_commits_with_the_request(committed_app: FastAPI, token
     assert person.status_code == 201, person.text
     assert loaded.status_code == 201, loaded.text
     assert (certificate.json()["records"], certificate.json()["total_hours"]) == (1, "5.00")
+
+
+async def test_a_record_waits_for_a_concurrent_move_and_counts_where_the_volunteer_went(
+    committed_app: FastAPI, committed_database_url: str, tokens: Tokens
+) -> None:
+    """A record entered while the volunteer is being moved to another village: its hours
+    go to the new village (it read the old one and the move could not see its row: the
+    two villages' sums were wrong for good)."""
+    transport = httpx.ASGITransport(app=committed_app)
+    engine = create_async_engine(committed_database_url, poolclass=NullPool)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        old, new = (f"429006102{secrets.randbelow(400) + 500:03d}" for _ in range(2))
+        for village in {old, new}:
+            await client.post(
+                "/api/v1/divisions",
+                json={"code": village, "name": unique("张港志愿村"), "kind": "village"},
+                headers=city(tokens),
+            )
+        id_number = adult()
+        person = (await register(client, tokens, id_number=id_number, area_code=old)).json()
+        org = await organisation(client, tokens, township_code="429006102")
+        served = await activity(client, tokens, org["id"], date(2020, 5, 6), "429006102")
+        try:
+            async with engine.begin() as mover:  # as a PATCH moving the volunteer does
+                await mover.execute(
+                    sql_text("SELECT 1 FROM volunteer WHERE id = :id FOR UPDATE"),
+                    {"id": person["id"]},
+                )
+                entered = asyncio.create_task(
+                    record(client, city(tokens), id_number, served["id"], "5")
+                )
+                await asyncio.sleep(0.5)
+                waited = not entered.done()
+                await mover.execute(
+                    sql_text("UPDATE volunteer SET area_code = :new WHERE id = :id"),
+                    {"new": new, "id": person["id"]},
+                )
+            made = await entered
+            async with engine.connect() as reader:
+                counted_in = (
+                    await reader.execute(
+                        sql_text(
+                            "SELECT area_code FROM volunteer_hours_year"
+                            " WHERE volunteer_id = :id AND year = 2020"
+                        ),
+                        {"id": person["id"]},
+                    )
+                ).scalar_one()
+        finally:
+            await engine.dispose()
+
+    assert waited
+    assert made.status_code == 201, made.text
+    assert counted_in == new
 
 
 async def test_the_village_sums_follow_every_change_of_the_hours(

@@ -275,8 +275,14 @@ class VolunteerRepository:
     async def get(self, volunteer_id: uuid.UUID, *, for_update: bool = False) -> Volunteer | None:
         return await self.session.get(Volunteer, volunteer_id, with_for_update=for_update)
 
-    async def by_id_number(self, id_number: str) -> Volunteer | None:
-        return await self.session.scalar(select(Volunteer).where(Volunteer.id_number == id_number))
+    async def by_id_number(self, id_number: str, *, for_share: bool = False) -> Volunteer | None:
+        """``for_share``: held until the transaction ends, so that a concurrent move to
+        another village or a deregistration waits for what this one writes of the
+        volunteer's service (and this one sees theirs, or waits)."""
+        query = select(Volunteer).where(Volunteer.id_number == id_number)
+        if for_share:
+            query = query.with_for_update(read=True)
+        return await self.session.scalar(query)
 
     async def page(
         self, conditions: Sequence[ColumnElement[bool]], *, limit: int, offset: int

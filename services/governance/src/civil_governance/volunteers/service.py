@@ -652,7 +652,8 @@ class ServiceRecordService:
                 "活动尚未开展（活动日期晚于今天），不能登记服务时长",
                 code="GOVERNANCE_ACTIVITY_NOT_HELD",
             )
-        volunteer = await self.volunteers.by_id_number(str(data.id_number))
+        # Held: the hours go to the volunteer's village and must fall in their service.
+        volunteer = await self.volunteers.by_id_number(str(data.id_number), for_share=True)
         if volunteer is None:
             raise Unprocessable(
                 "该身份证号未注册为志愿者，请先注册", code="GOVERNANCE_VOLUNTEER_NOT_REGISTERED"
