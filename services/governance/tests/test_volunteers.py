@@ -1121,12 +1121,13 @@ async def test_the_import_commits_with_the_request(committed_app: FastAPI, token
     assert (certificate.json()["records"], certificate.json()["total_hours"]) == (1, "5.00")
 
 
+@pytest.mark.parametrize("way", ["single", "import"])
 async def test_a_record_waits_for_a_concurrent_move_and_counts_where_the_volunteer_went(
-    committed_app: FastAPI, committed_database_url: str, tokens: Tokens
+    committed_app: FastAPI, committed_database_url: str, tokens: Tokens, way: str
 ) -> None:
-    """A record entered while the volunteer is being moved to another village: its hours
-    go to the new village (it read the old one and the move could not see its row: the
-    two villages' sums were wrong for good)."""
+    """A record entered (singly or by import) while the volunteer is being moved to another
+    village: its hours go to the new village (it read the old one and the move could not
+    see its row: the two villages' sums were wrong for good)."""
     transport = httpx.ASGITransport(app=committed_app)
     engine = create_async_engine(committed_database_url, poolclass=NullPool)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
@@ -1149,6 +1150,10 @@ async def test_a_record_waits_for_a_concurrent_move_and_counts_where_the_volunte
                 )
                 entered = asyncio.create_task(
                     record(client, city(tokens), id_number, served["id"], "5")
+                    if way == "single"
+                    else upload(
+                        client, city(tokens), csv_bytes([[id_number, "", served["code"], "5"]])
+                    )
                 )
                 await asyncio.sleep(0.5)
                 waited = not entered.done()

@@ -80,11 +80,13 @@ RECORD_COLUMNS: Final = (
 )
 
 # Run on the session's own asyncpg connection (inside its transaction): a chunk's
-# look-up answers tens of thousands of rows, which need no ORM rows made of them.
+# look-up answers tens of thousands of rows, which need no ORM rows made of them. The
+# volunteers are held (FOR SHARE) until the import commits, as a single record holds
+# its volunteer: a concurrent move to another village or a deregistration waits.
 _VOLUNTEERS = (
     "SELECT v.id, v.id_number, v.name, v.area_code, v.registered_date, v.status, v.status_date"
     " FROM volunteer AS v JOIN unnest($1::varchar[]) AS f(id_number)"
-    " ON v.id_number = f.id_number"
+    " ON v.id_number = f.id_number FOR SHARE OF v"
 )
 # has_records: only an activity with records already can hold a pair this file repeats.
 _ACTIVITIES = (
