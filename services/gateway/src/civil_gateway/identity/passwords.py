@@ -26,6 +26,8 @@ from typing import TypeVar
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import ColumnElement, case
+from sqlalchemy.orm import QueryableAttribute
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -84,6 +86,13 @@ class Rehash:
 
     checked: str
     stronger: str
+
+    def stored_over(
+        self, column: ColumnElement[str] | QueryableAttribute[str]
+    ) -> ColumnElement[str]:
+        """The column's value in the sign-in's UPDATE: the stronger hash only where the
+        column still holds the one checked (compare-and-set), else what it holds."""
+        return case((column == self.checked, self.stronger), else_=column)
 
 
 class HashingQueueFull(Exception):

@@ -49,18 +49,12 @@ class ClientRepository:
     ) -> None:
         """Note a token issued, without a new version of the client (see the users')."""
         # updated_at kept as it is: it tells when an administrator last changed the record.
+        values: dict[str, object] = {"updated_at": ApiClient.updated_at, "last_token_at": at}
+        if rehash is not None:
+            values["secret_hash"] = rehash.stored_over(ApiClient.secret_hash)
         await self.session.execute(
             update(ApiClient)
             .where(ApiClient.id == client_pk)
-            .values(updated_at=ApiClient.updated_at, last_token_at=at)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
-        if rehash is not None:
-            # Compare-and-set: a secret reissued after the check is not replaced by a
-            # hash of the old one.
-            await self.session.execute(
-                update(ApiClient)
-                .where(ApiClient.id == client_pk, ApiClient.secret_hash == rehash.checked)
-                .values(updated_at=ApiClient.updated_at, secret_hash=rehash.stronger)
-                .execution_options(synchronize_session=False)
-            )

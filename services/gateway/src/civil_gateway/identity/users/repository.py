@@ -62,21 +62,15 @@ class UserRepository:
         """Note a sign-in (and a stronger hash of the same password) without a new version:
         signing in must not make an administrator's ETag of the user stale."""
         # updated_at kept as it is: it tells when an administrator last changed the record.
+        values: dict[str, object] = {"updated_at": StaffUser.updated_at, "last_signed_in_at": at}
+        if rehash is not None:
+            values["password_hash"] = rehash.stored_over(StaffUser.password_hash)
         await self.session.execute(
             update(StaffUser)
             .where(StaffUser.id == user_id)
-            .values(updated_at=StaffUser.updated_at, last_signed_in_at=at)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
-        if rehash is not None:
-            # Compare-and-set: a password an administrator set after the check is
-            # not replaced by a hash of the old one.
-            await self.session.execute(
-                update(StaffUser)
-                .where(StaffUser.id == user_id, StaffUser.password_hash == rehash.checked)
-                .values(updated_at=StaffUser.updated_at, password_hash=rehash.stronger)
-                .execution_options(synchronize_session=False)
-            )
 
 
 def area_filter(area_code: str) -> ColumnElement[bool]:
