@@ -263,7 +263,7 @@ async def analyze_async(database_urls: Iterable[str]) -> None:
     """``VACUUM (ANALYZE)`` each database: after a bulk load, the planner's statistics
     of the new rows now rather than when autovacuum next looks (a minute or two)."""
     for url in database_urls:
-        connection = await asyncpg.connect(libpq_url(url), timeout=30)
+        connection = await _connect(url)
         try:
             await connection.execute("VACUUM (ANALYZE)")
         finally:
