@@ -32,6 +32,19 @@ NAMING_CONVENTION = {
 }
 
 UNIQUE_VIOLATION = "23505"
+FOREIGN_KEY_VIOLATION = "23503"
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error: the driver's own (a COPY raises it unwrapped),
+    or the one SQLAlchemy's error wraps."""
+    orig = getattr(exc, "orig", None)
+    for error in (exc, orig, getattr(orig, "__cause__", None)):
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+    return None
+
 
 #: Money is yuan with 2 places (NUMERIC(14,2)), never float.
 MoneyColumn = Numeric(14, 2, asdecimal=True)
@@ -146,6 +159,6 @@ async def unique_or_conflict(session: AsyncSession, conflict: AppError) -> Async
         yield
     except IntegrityError as exc:
         await session.rollback()
-        if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+        if sqlstate(exc) == UNIQUE_VIOLATION:
             raise conflict from exc
         raise

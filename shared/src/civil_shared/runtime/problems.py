@@ -24,6 +24,7 @@ from civil_shared.errors import (
     RequestValidationFailed,
     ServiceUnavailable,
 )
+from civil_shared.runtime.database import FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, sqlstate
 from civil_shared.types import mask_ids_in
 
 log = structlog.get_logger("civil.errors")
@@ -34,7 +35,7 @@ log = structlog.get_logger("civil.errors")
 _UNREACHABLE_STATES: Final = ("08", "57P01", "57P02", "57P03", "53300")
 #: A foreign key or a unique key that a concurrent writer changed after the request
 #: checked it (a record referenced was deleted, the same record registered meanwhile).
-_RACE_STATES: Final = ("23503", "23505")
+_RACE_STATES: Final = (FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION)
 #: How long a client is told to wait: a restart or failover takes seconds.
 DATABASE_RETRY_AFTER_S: Final = 2
 
@@ -152,16 +153,6 @@ async def _stale_write(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, PreconditionFailed())
 
 
-def _sqlstate(exc: BaseException) -> str | None:
-    """The driver's SQLSTATE of a statement's error (SQLAlchemy's wraps the driver's)."""
-    orig = exc.orig if isinstance(exc, DBAPIError) else None
-    for error in (exc, orig, getattr(orig, "__cause__", None)):
-        state = getattr(error, "sqlstate", None)
-        if isinstance(state, str):
-            return state
-    return None
-
-
 def _database_unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database cannot be reached now, not that the request is wrong.
 
@@ -197,7 +188,7 @@ def _raised_by_database_code(exc: BaseException) -> bool:
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     # A database restarting or failing over is a 503 the client may retry, not a 500;
     # the pool's pre-ping replaces the dead connections once it is back.
-    state = _sqlstate(exc)
+    state = sqlstate(exc)
     if state in _RACE_STATES:
         # The routes check what they can first and name their own conflicts; one that
         # still reaches here lost a race, and the transaction wrote nothing.

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civil_shared.errors import Conflict, Unprocessable
 from civil_shared.runtime.audit import AuditAction, AuditEventMixin, record_event
-from civil_shared.runtime.database import UNIQUE_VIOLATION
+from civil_shared.runtime.database import UNIQUE_VIOLATION, sqlstate
 from civil_shared.runtime.imports.columns import ColumnSet
 from civil_shared.runtime.imports.copying import copy_records
 from civil_shared.runtime.imports.header import read_header
@@ -70,10 +70,7 @@ def open_sheet(upload: Upload, columns: ColumnSet, prefix: str) -> Sheet:
 
 def unique_violation(exc: BaseException) -> bool:
     """A unique key taken: by a COPY (the driver's error) or a statement (SQLAlchemy's)."""
-    return UNIQUE_VIOLATION in (
-        getattr(exc, "sqlstate", None),
-        getattr(getattr(exc, "orig", None), "sqlstate", None),
-    )
+    return sqlstate(exc) == UNIQUE_VIOLATION
 
 
 @asynccontextmanager
